@@ -1,0 +1,1 @@
+"""Brains: the Brain protocol and its implementations (offline, OpenAI-compatible, Anthropic)."""

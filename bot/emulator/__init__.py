@@ -1,0 +1,1 @@
+"""A local Discord-compatible server (REST + gateway) for tests and the playground."""

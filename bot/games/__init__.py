@@ -1,0 +1,1 @@
+"""Games: trivia engine (no discord.py imports)."""

@@ -1,0 +1,1 @@
+"""Memory: extract, store and recall per-user memories."""

@@ -1,0 +1,1 @@
+"""Moderation: normalisation, lexicons, the input/output filter and its policy."""

@@ -1,0 +1,1 @@
+"""Storage: one aiosqlite database, numbered migrations, repositories that own all SQL."""

@@ -1,0 +1,1 @@
+"""discord.py extensions: thin adapters from Discord events to Hearth services."""

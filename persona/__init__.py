@@ -1,0 +1,1 @@
+"""Personas: the Persona model, its TOML loader and the shipped presets."""
