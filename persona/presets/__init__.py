@@ -1,0 +1,1 @@
+"""Shipped persona presets (TOML files read through importlib.resources)."""
