@@ -1,0 +1,170 @@
+"""Hearth's settings: environment variables prefixed ``HEARTH_`` and an optional ``.env`` file.
+
+Every setting lives here, once, with its default and its documentation (README's settings
+table is written from the same descriptions). A bad value is reported by
+:func:`load_settings` as a :class:`SettingsError` naming the variable, what is wrong and the
+expected form, so the CLI can print it and exit with status 2 instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
+
+DISCORD_API_URL = "https://discord.com/api/v10"
+
+BrainKind = Literal["offline", "openai", "anthropic"]
+LogLevel = Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+
+
+class Settings(BaseSettings):
+    """All of Hearth's configuration. Field descriptions double as the README table."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="HEARTH_",
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    discord_token: SecretStr | None = Field(
+        default=None,
+        description="Bot token from the Discord Developer Portal (Bot tab); `hearth run` needs it.",
+    )
+    database_path: Path = Field(
+        default=Path("./data/hearth.db"),
+        description="SQLite database file; its directory is created on demand.",
+    )
+    discord_api_url: str = Field(
+        default=DISCORD_API_URL,
+        description="REST base URL (Discord's own by default; point it at any "
+        "Discord-compatible server such as the bundled emulator).",
+    )
+    discord_gateway_url: str | None = Field(
+        default=None,
+        description="Gateway websocket URL. Empty: ask the REST API (Discord's default).",
+    )
+    brain: BrainKind = Field(
+        default="offline",
+        description="Which brain answers chat: `offline` (embedded, no model), `openai` "
+        "(any OpenAI-compatible server) or `anthropic`.",
+    )
+    llm_base_url: str | None = Field(
+        default=None,
+        description="Base URL of the LLM server, e.g. `http://localhost:11434/v1` for Ollama.",
+    )
+    llm_api_key: SecretStr | None = Field(
+        default=None, description="API key for the LLM server (optional for local servers)."
+    )
+    llm_model: str | None = Field(default=None, description="Model name to ask the LLM server for.")
+    default_persona: str = Field(
+        default="shannon", description="Persona used where moderators have not chosen one."
+    )
+    owner_ids: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(),
+        description="Comma-separated Discord user ids of the bot's operators.",
+    )
+    dev_guild_id: int | None = Field(
+        default=None,
+        description="Sync slash commands to this server only, instantly (for development).",
+    )
+    log_level: LogLevel = Field(
+        default="INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL."
+    )
+
+    @field_validator(
+        "discord_token",
+        "llm_api_key",
+        "llm_base_url",
+        "discord_gateway_url",
+        "dev_guild_id",
+        "llm_model",
+        mode="before",
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return None
+        return value
+
+    @field_validator("discord_api_url", "discord_gateway_url", "llm_base_url")
+    @classmethod
+    def _url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        allowed = ("http://", "https://", "ws://", "wss://")
+        if not value.startswith(allowed):
+            raise ValueError(f"must start with one of {', '.join(allowed)}")
+        return value.rstrip("/")
+
+    @field_validator("owner_ids", mode="before")
+    @classmethod
+    def _owner_ids(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",") if p.strip()]
+            ids = set()
+            for part in parts:
+                if not part.isdigit():
+                    raise ValueError(f"{part!r} is not a numeric Discord user id")
+                ids.add(int(part))
+            return frozenset(ids)
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("default_persona")
+    @classmethod
+    def _persona_id(cls, value: str) -> str:
+        value = value.strip().lower()
+        if not value:
+            raise ValueError("must name a persona, e.g. shannon")
+        return value
+
+    @property
+    def log_level_number(self) -> int:
+        """The log level as the ``logging`` module's number."""
+        return logging.getLevelNamesMapping()[self.log_level]
+
+
+class ConfigError(Exception):
+    """A configuration problem, already phrased for the person running Hearth."""
+
+
+_EXPECTED = {
+    "brain": "one of offline, openai, anthropic",
+    "log_level": "one of DEBUG, INFO, WARNING, ERROR, CRITICAL",
+    "dev_guild_id": "a numeric Discord server id",
+    "owner_ids": "comma-separated numeric Discord user ids, e.g. 123,456",
+    "database_path": "a file path such as ./data/hearth.db",
+    "discord_api_url": "a URL such as https://discord.com/api/v10",
+    "discord_gateway_url": "a URL such as wss://gateway.discord.gg",
+    "llm_base_url": "a URL such as http://localhost:11434/v1",
+}
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Read settings from the environment (and ``.env``); raise ConfigError on a bad value."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else "?"
+            var = f"HEARTH_{field.upper()}"
+            value = err.get("input")
+            shown = "" if field in {"discord_token", "llm_api_key"} else f" (got {value!r})"
+            problem = err["msg"].removeprefix("Value error, ")
+            expected = _EXPECTED.get(field)
+            tail = f"; expected {expected}" if expected else ""
+            lines.append(f"{var}: {problem}{shown}{tail}")
+        raise ConfigError("Bad configuration:\n  " + "\n  ".join(lines)) from None
+    except SettingsError as exc:  # e.g. a .env file that cannot be parsed
+        raise ConfigError(f"Bad configuration: {exc}") from None
