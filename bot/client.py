@@ -18,6 +18,7 @@ from cogs import outbox
 log = logging.getLogger(__name__)
 
 EXTENSIONS = ("cogs.chat", "cogs.info")
+GUILD_READY_TIMEOUT = 0.5
 
 
 def configure_endpoints(api_url: str, gateway_url: str | None) -> Callable[[], None]:
@@ -55,6 +56,9 @@ class HearthBot(commands.AutoShardedBot):
         # With an explicit gateway URL there is nothing to ask /gateway/bot for.
         if settings.discord_gateway_url:
             options.setdefault("shard_count", 1)
+        # Discord streams a shard's guilds right after READY; discord.py's default 2 s wait
+        # for stragglers only delays on_ready (late guilds are still handled when they come).
+        options.setdefault("guild_ready_timeout", GUILD_READY_TIMEOUT)
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=hearth_intents(),

@@ -47,13 +47,14 @@ class PlaygroundError(Exception):
 def parse_slash(line: str) -> tuple[str, dict[str, str]]:
     """``/trivia start rounds:5 category:space cats`` -> ("trivia start", {...})."""
     body = line.strip()[1:]
-    matches = list(_OPTION.finditer(body))
+    # An option name inside double quotes is part of a value: prompt:"a dragon: who bakes"
+    matches = [m for m in _OPTION.finditer(body) if body.count('"', 0, m.start()) % 2 == 0]
     command = (body[: matches[0].start()] if matches else body).strip()
     options: dict[str, str] = {}
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(body)
         value = body[match.end() : end].strip()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+        if len(value) >= 2 and value[0] == value[-1] == '"':
             value = value[1:-1]
         options[match.group(1)] = value
     if not command:

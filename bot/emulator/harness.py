@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.emulator.server import EmulatorError, EmulatorServer
-from bot.emulator.state import LOADING, Channel, Guild, Interaction, Message, User
+from bot.emulator.state import LOADING, Channel, Guild, Interaction, Message, Role, User
 
 # Option types of application commands (Discord's numbering).
 SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
@@ -204,24 +204,30 @@ class Person:
         data = {"custom_id": menu["custom_id"], "component_type": menu["type"], "values": values}
         return await self.emu.user_interaction(self.user, channel, 3, data, message=message)
 
-    async def submit_modal(self, opened_by: Interaction, values: dict[str, str]) -> Interaction:
-        """Fill in and submit the modal the bot opened in answer to ``opened_by``."""
+    async def submit_modal(
+        self, opened_by: Interaction, values: dict[str, str | list[str]]
+    ) -> Interaction:
+        """Fill in and submit the modal the bot opened in answer to ``opened_by``.
+
+        ``values`` maps a field's custom id to its text (a list of values for a select menu).
+        Like the app, this refuses unknown fields, empty required fields and too long text.
+        """
         modal = opened_by.modal
         if modal is None:
             raise EmulatorError("the bot did not open a form for that")
-        rows = []
-        for row in modal.get("components", []):
-            fields = []
-            for component in row.get("components", []):
-                custom_id = component["custom_id"]
-                fields.append(
-                    {
-                        "type": 4,
-                        "custom_id": custom_id,
-                        "value": values.get(custom_id, component.get("value") or ""),
-                    }
-                )
-            rows.append({"type": 1, "components": fields})
+        inputs = _modal_inputs(modal.get("components", []))
+        fields = {c["custom_id"]: c for c in inputs if "custom_id" in c}
+        unknown = sorted(set(values) - set(fields))
+        if unknown:
+            raise EmulatorError(f"the form has no field {unknown}; fields: {', '.join(fields)}")
+        rows: list[dict[str, Any]] = []
+        for top in modal.get("components", []):
+            if top.get("type") == 1:  # a field in an action row (the older layout)
+                row = [_filled(c, values) for c in top.get("components", []) if "custom_id" in c]
+                rows.append({"type": 1, "components": row})
+            elif top.get("type") == 18 and "custom_id" in top.get("component", {}):
+                label = top.get("label", "")
+                rows.append({"type": 18, "component": _filled(top["component"], values, label)})
         channel = self.emu.state.channels[opened_by.channel_id]
         message = self.emu.state.messages.get(opened_by.message_id or 0)
         data = {"custom_id": modal["custom_id"], "components": rows}
@@ -244,6 +250,41 @@ class Person:
                 return interaction.autocomplete_choices
             await asyncio.sleep(0.01)
         raise EmulatorError("the bot did not answer the autocomplete request")
+
+
+def _modal_inputs(components: list[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+    """The fillable components of a modal, in action rows or in labels (type 18)."""
+    for top in components:
+        if top.get("type") == 1:
+            yield from top.get("components", [])
+        elif top.get("type") == 18 and "component" in top:
+            yield top["component"]
+
+
+def _filled(
+    component: dict[str, Any], values: dict[str, str | list[str]], label: str = ""
+) -> dict[str, Any]:
+    """A modal field as submitted: text for a text input, chosen values for a select menu."""
+    custom_id = component["custom_id"]
+    name = label or component.get("label") or custom_id
+    if component.get("type") != 4:
+        chosen = values.get(custom_id, [])
+        return {
+            "type": component["type"],
+            "custom_id": custom_id,
+            "values": [chosen] if isinstance(chosen, str) else list(chosen),
+        }
+    text = values.get(custom_id, component.get("value") or "")
+    if not isinstance(text, str):
+        raise EmulatorError(f"the field {name!r} takes text, got {text!r}")
+    if component.get("required", True) and not text:
+        raise EmulatorError(f"the field {name!r} is required")
+    shortest, longest = component.get("min_length", 0), component.get("max_length", 4000)
+    if text and len(text) < shortest:
+        raise EmulatorError(f"the field {name!r} needs at least {shortest} characters")
+    if len(text) > longest:
+        raise EmulatorError(f"the field {name!r} takes at most {longest} characters")
+    return {"type": 4, "custom_id": custom_id, "value": text}
 
 
 def bot_messages(
@@ -284,6 +325,7 @@ def build_command_data(
 ) -> dict[str, Any]:
     """The ``data`` of a slash-command interaction, checked like the Discord app checks it."""
     words = command.strip().lstrip("/").split()
+    options = {**attachments, **options}  # a file given by option name is an option too
     if not words:
         raise EmulatorError("which command? Type / followed by its name")
     registered = emu.state.commands_for(channel.guild_id)
@@ -324,7 +366,9 @@ def build_command_data(
             {
                 "name": name,
                 "type": spec["type"],
-                "value": _coerce(emu, spec, value, path, raw, resolved, attachments),
+                "value": _coerce(
+                    emu, spec, value, path, raw, resolved, attachments, channel.guild_id
+                ),
             }
         )
     if not raw:
@@ -344,6 +388,7 @@ def _coerce(
     raw: bool,
     resolved: dict[str, dict[str, Any]],
     attachments: dict[str, dict[str, Any]],
+    guild_id: int | None = None,
 ) -> Any:
     kind, name = spec["type"], spec["name"]
     where = f"{' '.join(path)} option {name}"
@@ -366,10 +411,36 @@ def _coerce(
         raise EmulatorError(
             f"{where} must be {_TYPE_NAMES.get(kind, 'valid')}, got {value!r}"
         ) from None
-    if kind == USER:
+    guild = emu.state.guilds.get(guild_id) if guild_id is not None else None
+    if kind == MENTIONABLE and not isinstance(value, User):
+        role = _find_role(guild, str(value), required=False) if guild else None
+        if role is not None:
+            resolved.setdefault("roles", {})[str(role.id)] = role.to_json()
+            return str(role.id)
+    if kind in (USER, MENTIONABLE):
         user = value if isinstance(value, User) else _find_user(emu, str(value))
         resolved.setdefault("users", {})[str(user.id)] = user.to_json()
+        member = guild.members.get(user.id) if guild else None
+        if guild is not None and member is not None:
+            # In a guild Discord resolves the member too (discord.py then gives a Member).
+            resolved.setdefault("members", {})[str(user.id)] = {
+                **member.to_json(with_user=False),
+                "permissions": str(guild.permissions_of(user.id)),
+            }
         return str(user.id)
+    if kind == CHANNEL:
+        target = value if isinstance(value, Channel) else _find_channel(emu, guild, str(value))
+        resolved.setdefault("channels", {})[str(target.id)] = {
+            **target.to_json(),
+            "permissions": str(guild.roles[guild.id].permissions if guild else 0),
+        }
+        return str(target.id)
+    if kind == ROLE:
+        role = _find_role(guild, str(value)) if guild else None
+        if role is None:
+            raise EmulatorError(f"{where} needs a role, and there are no roles outside a server")
+        resolved.setdefault("roles", {})[str(role.id)] = role.to_json()
+        return str(role.id)
     if kind == ATTACHMENT:
         attachment = attachments.get(name) or (value if isinstance(value, dict) else None)
         if attachment is None:
@@ -396,6 +467,25 @@ def _check_bounds(spec: dict[str, Any], value: Any, where: str) -> None:
             raise EmulatorError(f"{where} must be at least {spec['min_length']} characters")
         if "max_length" in spec and len(value) > spec["max_length"]:
             raise EmulatorError(f"{where} must be at most {spec['max_length']} characters")
+
+
+def _find_channel(emu: EmulatorServer, guild: Guild | None, name_or_id: str) -> Channel:
+    text = name_or_id.strip().lstrip("#").removeprefix("<#").removesuffix(">")
+    for channel_id in guild.channel_ids if guild else []:
+        channel = emu.state.channels[channel_id]
+        if str(channel.id) == text or channel.name == text:
+            return channel
+    raise EmulatorError(f"no channel called {name_or_id!r} here")
+
+
+def _find_role(guild: Guild, name_or_id: str, *, required: bool = True) -> Role | None:
+    text = name_or_id.strip().lstrip("@").removeprefix("<@&").removesuffix(">")
+    for role in guild.roles.values():
+        if str(role.id) == text or role.name.lstrip("@").casefold() == text.casefold():
+            return role
+    if required:
+        raise EmulatorError(f"no role called {name_or_id!r} in {guild.name}")
+    return None
 
 
 def _find_user(emu: EmulatorServer, name_or_id: str) -> User:

@@ -352,8 +352,13 @@ class EmulatorServer:
     async def user_react(self, user: User, message: Message, emoji: str) -> None:
         """A user adds a reaction."""
         message.reactions.setdefault(emoji, set()).add(user.id)
+        await self._reaction_event("MESSAGE_REACTION_ADD", user, message, emoji)
+        await self._notify()
+
+    async def _reaction_event(self, event: str, user: User, message: Message, emoji: str) -> None:
+        # Discord tells the bot about every reaction change, its own included.
         await self.gateway.dispatch(
-            "MESSAGE_REACTION_ADD",
+            event,
             {
                 "user_id": str(user.id),
                 "channel_id": str(message.channel_id),
@@ -364,7 +369,6 @@ class EmulatorServer:
                 **({"guild_id": str(message.guild_id)} if message.guild_id else {}),
             },
         )
-        await self._notify()
 
     # ----------------------------------------------------------------- observation
     async def _notify(self) -> None:
@@ -594,7 +598,12 @@ class EmulatorServer:
             case ["channels", _c, "messages", message_id, "reactions", emoji, "@me"]:
                 message = st.messages[int(message_id)]
                 users = message.reactions.setdefault(emoji, set())
-                (users.add if m == "PUT" else users.discard)(st.bot.id)
+                if m == "PUT" and st.bot.id not in users:
+                    users.add(st.bot.id)
+                    await self._reaction_event("MESSAGE_REACTION_ADD", st.bot, message, emoji)
+                elif m == "DELETE" and st.bot.id in users:
+                    users.discard(st.bot.id)
+                    await self._reaction_event("MESSAGE_REACTION_REMOVE", st.bot, message, emoji)
                 await self._notify()
                 return web.Response(status=204)
             case ["guilds", guild_id] if m == "GET":
@@ -685,14 +694,22 @@ class EmulatorServer:
         return None
 
     def _history(self, channel_id: int, request: web.Request) -> web.Response:
-        limit = min(100, int(request.query.get("limit", 50)))
-        before = int(request.query["before"]) if "before" in request.query else None
-        history = [
-            m
-            for m in self.state.channel_history(channel_id)
-            if not m.deleted and not m.ephemeral and (before is None or m.id < before)
+        query = request.query
+        limit = min(100, int(query.get("limit", 50)))
+        live = [
+            m for m in self.state.channel_history(channel_id) if not m.deleted and not m.ephemeral
         ]
-        return _json([m.to_json(self.state) for m in reversed(history[-limit:])])
+        # Discord answers newest first; "after" pages forward from the oldest match.
+        if "after" in query:
+            page = [m for m in live if m.id > int(query["after"])][:limit]
+        elif "around" in query:
+            around = int(query["around"])
+            older = [m for m in live if m.id < around][-(limit // 2) :] if limit > 1 else []
+            page = [*older, *[m for m in live if m.id >= around][: limit - len(older)]]
+        else:
+            before = int(query["before"]) if "before" in query else None
+            page = [m for m in live if before is None or m.id < before][-limit:]
+        return _json([m.to_json(self.state) for m in reversed(page)])
 
     async def _message(
         self, method: str, message: Message, body: dict[str, Any], files: list[dict[str, Any]]

@@ -299,7 +299,7 @@ class Message:
                 {
                     "emoji": {"id": None, "name": emoji},
                     "count": len(users),
-                    "me": False,
+                    "me": state.bot.id in users,
                     "count_details": {"burst": 0, "normal": len(users)},
                     "burst_colors": [],
                     "me_burst": False,

@@ -107,7 +107,9 @@ class LocalWorld:
             ready.cancel()
             error = self._bot_task.exception() if self._bot_task.done() else None
             await self.stop_bot()
-            raise BotFailedToStart(f"the bot did not become ready: {error!r}") from error
+            if error is not None:
+                raise error  # e.g. ConfigError or StorageError: already clear for a person
+            raise BotFailedToStart(f"the bot did not become ready in {READY_TIMEOUT:.0f} s")
         return bot
 
     async def stop_bot(self) -> None:
