@@ -1,0 +1,1 @@
+"""The shipped trivia question bank: one TOML file per category."""
