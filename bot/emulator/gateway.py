@@ -79,6 +79,15 @@ class Gateway:
                 closed += 1
         return closed
 
+    async def request_reconnect(self) -> int:
+        """Send op 7 (Reconnect) to every live socket, as Discord does before maintenance."""
+        asked = 0
+        for session in self.sessions.values():
+            if session.ws is not None and not session.ws.closed:
+                await session.ws.send_str(json.dumps({"op": 7, "d": None, "s": None, "t": None}))
+                asked += 1
+        return asked
+
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         """The websocket endpoint."""
         ws = web.WebSocketResponse(max_msg_size=0, autoping=True)

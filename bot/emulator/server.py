@@ -433,13 +433,19 @@ class EmulatorServer:
             kept = {str(a.get("id")) for a in body["attachments"] or []}
             message.attachments = [a for a in message.attachments if a["id"] in kept]
         message.history.append(message.content)
-        if not creating:
-            message.flags &= ~LOADING
+        if not creating and message.flags & LOADING:
+            message.flags &= ~LOADING  # the deferred answer arrives: not an edit of it
+        elif not creating:
             message.edited_timestamp = iso_now()
             message.edits.append(time.monotonic())
 
-    async def _edit(self, message: Message, body: dict[str, Any]) -> dict[str, Any]:
+    async def _edit(
+        self, message: Message, body: dict[str, Any], files: list[dict[str, Any]] | None = None
+    ) -> dict[str, Any]:
         self._apply_body(message, body)
+        # New uploads come after the attachments the edit kept (those are listed by id;
+        # the new ones by upload index, which never matches a stored id).
+        message.attachments.extend(files or [])
         data = message.to_json(self.state)
         if not message.ephemeral:
             await self.gateway.dispatch("MESSAGE_UPDATE", data)
@@ -722,18 +728,18 @@ class EmulatorServer:
             problem = self._validate_outgoing(body)
             if problem:
                 return _error(400, problem, 50035)
-            message.attachments.extend(files)
-            return _json(await self._edit(message, body))
+            return _json(await self._edit(message, body, files))
         if method == "DELETE":
             message.deleted = True
-            await self.gateway.dispatch(
-                "MESSAGE_DELETE",
-                {
-                    "id": str(message.id),
-                    "channel_id": str(message.channel_id),
-                    **({"guild_id": str(message.guild_id)} if message.guild_id else {}),
-                },
-            )
+            if not message.ephemeral:  # the bot never hears of ephemeral messages
+                await self.gateway.dispatch(
+                    "MESSAGE_DELETE",
+                    {
+                        "id": str(message.id),
+                        "channel_id": str(message.channel_id),
+                        **({"guild_id": str(message.guild_id)} if message.guild_id else {}),
+                    },
+                )
             await self._notify()
             return web.Response(status=204)
         return None
@@ -757,6 +763,10 @@ class EmulatorServer:
             return _error(400, "Interaction has already been acknowledged.", 40060)
         ctype = int(body["type"])
         data = body.get("data") or {}
+        if ctype in (4, 7):
+            problem = self._validate_outgoing({**data, "files": files}, creating=ctype == 4)
+            if problem:
+                return _error(400, problem, 50006 if "empty" in problem else 50035)
         interaction.callback_type, interaction.callback_data = ctype, data
         resource: dict[str, Any] = {"type": ctype}
         message: Message | None = None
@@ -779,8 +789,7 @@ class EmulatorServer:
             message = self.state.messages[interaction.message_id]
             interaction.original_message_id = message.id
             if ctype == 7:
-                message.attachments.extend(files)
-                await self._edit(message, data)
+                await self._edit(message, data, files)
         elif ctype == 8:
             interaction.autocomplete_choices = data.get("choices", [])
         elif ctype == 9:
@@ -804,9 +813,16 @@ class EmulatorServer:
     async def _followup(
         self, interaction: Interaction, body: dict[str, Any], files: list[dict[str, Any]]
     ) -> web.Response:
-        problem = self._validate_outgoing(body)
+        problem = self._validate_outgoing({**body, "files": files}, creating=True)
         if problem:
-            return _error(400, problem, 50035)
+            return _error(400, problem, 50006 if "empty" in problem else 50035)
+        original = self.state.messages.get(interaction.original_message_id or 0)
+        loading = original is not None and not original.deleted and original.flags & LOADING
+        if interaction.callback_type == 5 and original is not None and loading:
+            # Discord turns the first followup after a "thinking" deferral into the answer
+            # itself, with the deferral's visibility.
+            body = {k: v for k, v in body.items() if k != "flags"}
+            return _json(await self._edit(original, body, files))
         flags = int(body.get("flags") or 0)
         message = await self._bot_message(
             interaction.channel_id,
