@@ -314,9 +314,10 @@ async def run_playground(
     world = await LocalWorld.create(settings, channels=("general", "games"), stable_ids=True)
     try:
         bot = await world.start_bot()
-        await bot.services.db.channels.set_chat_mode(
-            world.guild.id, world.channel("general").id, "always"
-        )
+        # #general is a direct conversation: every message answered, no cooldown.
+        general = world.channel("general").id
+        await bot.services.db.channels.set_chat_mode(world.guild.id, general, "always")
+        await bot.services.db.channels.set_chat_cooldown(world.guild.id, general, 0)
         person = await world.person(user_name)
         interactive = stdin.isatty() and not as_json
         transcript = Transcript(world, stdout, as_json=as_json, live=interactive)

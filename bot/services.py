@@ -7,7 +7,8 @@ from dataclasses import dataclass, field
 
 from bot.brain.base import Brain
 from bot.brain.offline import OfflineBrain
-from bot.conversation import ConversationService
+from bot.conversation import ChatConfig, ConversationService
+from bot.limits import ChatLimiter
 from bot.output import OutputGate
 from bot.personas import PersonaService
 from bot.settings import ConfigError, Settings
@@ -15,10 +16,10 @@ from bot.storage import Database, open_database
 from persona import UnknownPersonaError, get_preset
 
 
-def make_brain(settings: Settings) -> Brain:
-    """The brain the settings ask for."""
+def make_brain(settings: Settings, offline: OfflineBrain) -> Brain:
+    """The brain the settings ask for (remote brains fall back to ``offline``)."""
     if settings.brain == "offline":
-        return OfflineBrain()
+        return offline
     raise ConfigError(
         f"HEARTH_BRAIN={settings.brain}: this version of Hearth only has the offline brain; "
         "set HEARTH_BRAIN=offline (remote LLM brains arrive with the conversation engine)"
@@ -44,11 +45,20 @@ class Services:
             get_preset(settings.default_persona)
         except UnknownPersonaError as exc:
             raise ConfigError(f"HEARTH_DEFAULT_PERSONA: {exc}") from None
-        brain = make_brain(settings)
+        offline = OfflineBrain()
+        brain = make_brain(settings, offline)
         db = await open_database(settings.database_path)
         personas = PersonaService(db, settings.default_persona)
         gate = OutputGate()
-        conversation = ConversationService(db, personas, brain, gate)
+        limiter = ChatLimiter(settings.user_messages_per_minute, settings.guild_messages_per_minute)
+        config = ChatConfig(
+            context_tokens=settings.llm_context_tokens,
+            reply_reserve=settings.llm_max_tokens,
+            guild_daily_tokens=settings.guild_daily_tokens,
+        )
+        conversation = ConversationService(
+            db, personas, brain, gate, offline=offline, limiter=limiter, config=config
+        )
         return cls(settings, db, personas, brain, gate, conversation)
 
     @property

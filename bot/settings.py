@@ -73,6 +73,43 @@ class Settings(BaseSettings):
         default=None,
         description="Sync slash commands to this server only, instantly (for development).",
     )
+    chat_cooldown: float = Field(
+        default=20.0,
+        ge=0,
+        le=3600,
+        description="Seconds between unprompted replies in `/chat mode always` channels "
+        "(moderators can set it per channel).",
+    )
+    user_messages_per_minute: int = Field(
+        default=12,
+        ge=0,
+        le=1000,
+        description="Replies one user can get per minute (0: unlimited).",
+    )
+    guild_messages_per_minute: int = Field(
+        default=60,
+        ge=0,
+        le=10000,
+        description="Replies one server can get per minute (0: unlimited).",
+    )
+    guild_daily_tokens: int = Field(
+        default=0,
+        ge=0,
+        description="Daily token budget per server for remote brains (0: unlimited); when "
+        "spent, the offline brain answers until midnight UTC.",
+    )
+    llm_context_tokens: int = Field(
+        default=8192,
+        ge=512,
+        le=2_000_000,
+        description="The model's context window in tokens; older turns are dropped to fit.",
+    )
+    llm_max_tokens: int = Field(
+        default=1024,
+        ge=16,
+        le=100_000,
+        description="Most tokens a reply may use (also reserved in the context window).",
+    )
     log_level: LogLevel = Field(
         default="INFO", description="DEBUG, INFO, WARNING, ERROR or CRITICAL."
     )
@@ -147,6 +184,12 @@ _EXPECTED = {
     "discord_api_url": "a URL such as https://discord.com/api/v10",
     "discord_gateway_url": "a URL such as wss://gateway.discord.gg",
     "llm_base_url": "a URL such as http://localhost:11434/v1",
+    "chat_cooldown": "seconds between 0 and 3600",
+    "user_messages_per_minute": "a whole number from 0 (unlimited) to 1000",
+    "guild_messages_per_minute": "a whole number from 0 (unlimited) to 10000",
+    "guild_daily_tokens": "a whole number of tokens, 0 for unlimited",
+    "llm_context_tokens": "a whole number of tokens, e.g. 8192",
+    "llm_max_tokens": "a whole number of tokens, e.g. 1024",
 }
 
 

@@ -14,8 +14,9 @@ implements one with real messages). Its promises:
 - every text passes through ``render`` (the output chokepoint) before it is shown;
 - feeding never waits for Discord: the brain's stream is never slowed by a slow edit.
 
-The sink is told whether a message is still being written (``streaming=True``), so it can
-show a Stop button on the message that is growing and remove it once the text is final.
+The sink is told each message's state: ``"streaming"`` while it grows (the chat cog shows
+a Stop button), ``"sealed"`` once the text has moved on to the next message, and
+``"final"`` for the last message of a finished reply (the cog shows Regenerate).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from bot.text_split import DISCORD_LIMIT, take_piece
 
@@ -33,15 +34,17 @@ log = logging.getLogger(__name__)
 
 EDIT_INTERVAL = 1.0
 
+PieceState = Literal["streaming", "sealed", "final"]
+
 
 class MessageSink(Protocol):
     """Where rendered text goes: send a new message, or edit one sent before."""
 
-    async def send(self, text: str, *, streaming: bool) -> Any:
+    async def send(self, text: str, *, state: PieceState) -> Any:
         """Post a new message; returns a handle for later edits."""
         ...
 
-    async def edit(self, handle: Any, text: str, *, streaming: bool) -> None:
+    async def edit(self, handle: Any, text: str, *, state: PieceState) -> None:
         """Replace the text of a message sent before."""
         ...
 
@@ -50,7 +53,7 @@ class MessageSink(Protocol):
 class _Slot:
     handle: Any
     shown: str
-    streaming: bool
+    state: PieceState
     last_edit: float
 
 
@@ -107,7 +110,7 @@ class StreamRenderer:
             visible = self.render(piece.text)
             if not visible.strip():
                 return
-            await self._show(self._n_sealed, visible, streaming=not final)
+            await self._show(self._n_sealed, visible, "final" if final else "streaming")
 
     async def _seal_overflow(self) -> None:
         """Finish every message that the text has outgrown, then move on to the next."""
@@ -116,21 +119,21 @@ class StreamRenderer:
             piece = take_piece(tail, code_lang=self._code_lang, limit=self.limit)
             if piece.consumed >= len(tail):
                 return
-            await self._show(self._n_sealed, self.render(piece.text), streaming=False)
+            await self._show(self._n_sealed, self.render(piece.text), "sealed")
             self._sealed += piece.consumed
             self._code_lang = piece.code_lang
             self._n_sealed += 1
 
-    async def _show(self, index: int, visible: str, *, streaming: bool) -> None:
+    async def _show(self, index: int, visible: str, state: PieceState) -> None:
         if len(self._slots) <= index:
-            handle = await self.sink.send(visible, streaming=streaming)
-            self._slots.append(_Slot(handle, visible, streaming, self.clock()))
+            handle = await self.sink.send(visible, state=state)
+            self._slots.append(_Slot(handle, visible, state, self.clock()))
             return
         slot = self._slots[index]
-        if slot.shown == visible and slot.streaming == streaming:
+        if slot.shown == visible and slot.state == state:
             return
-        await self.sink.edit(slot.handle, visible, streaming=streaming)
-        slot.shown, slot.streaming, slot.last_edit = visible, streaming, self.clock()
+        await self.sink.edit(slot.handle, visible, state=state)
+        slot.shown, slot.state, slot.last_edit = visible, state, self.clock()
         self.edits += 1
 
     def _flushed(self, task: asyncio.Task[None]) -> None:

@@ -177,7 +177,7 @@ def test_db_status_and_migrate(tmp_path: Path) -> None:
     result = hearth("db", "migrate", cwd=tmp_path, HEARTH_DATABASE_PATH=str(path))
     assert result.returncode == 0 and path.exists()
     result = hearth("db", "status", cwd=tmp_path, HEARTH_DATABASE_PATH=str(path))
-    assert "schema version: 1" in result.stdout
+    assert "schema version: 2" in result.stdout
 
 
 def test_persona_validate(tmp_path: Path) -> None:

@@ -122,7 +122,7 @@ async def test_stop_button_ends_a_streaming_reply(world, alice, bob) -> None:
     await alice.click(growing, "Stop")
     await wait_idle(world.emu)
     assert growing.content.endswith("*(stopped)*")
-    assert growing.buttons == []
+    assert growing.button_labels == ["Regenerate"]
     assert "part199" not in growing.content
 
 
@@ -146,4 +146,4 @@ async def test_many_people_at_once_each_get_their_own_answer(world) -> None:
     await wait_idle(world.emu)
     for person, message in zip(people, sent, strict=True):
         replies = bot_messages(world.emu, person.dm, after=message.id)
-        assert len(replies) == 1 and person.name in replies[0].content or replies
+        assert len(replies) == 1, person.name

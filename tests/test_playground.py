@@ -53,7 +53,7 @@ def test_script_mode_prints_each_final_bot_message_once(tmp_path: Path) -> None:
     assert "! there is no /nope command here" in out
     assert not any(line.startswith("[#games]") and "nobody" in line for line in lines)
     assert sum(line.startswith("[#games] Hearth:") for line in lines) == 1  # only the mention
-    assert lines[-1].startswith("[DM] Hearth: ")
+    assert [line for line in lines if line.startswith("[")][-1].startswith("[DM] Hearth: ")
     assert "Traceback" not in result.stderr
     # memories and history live in ./data/ between runs
     assert (tmp_path / "data" / "playground.db").exists()
@@ -79,7 +79,7 @@ def test_multi_user_and_moderator_switches(tmp_path: Path) -> None:
             ":in games",
             "/chat mode mode:always",
             ":mod",
-            "/chat mode mode:always",
+            "/chat mode mode:always cooldown:0",
             "anyone here?",
             ":unmod",
             ":as Sam",
@@ -107,7 +107,9 @@ def test_bad_input_gets_helpful_messages_and_the_session_continues(tmp_path: Pat
     assert "needs the option(s): mode" in out
     assert "type a command name" in out
     assert "4,000 characters" in out
-    assert out.splitlines()[-1].startswith("[#general] Hearth:")
+    assert [line for line in out.splitlines() if line.startswith("[")][-1].startswith(
+        "[#general] Hearth:"
+    )
 
 
 def test_empty_input_exits_cleanly(tmp_path: Path) -> None:

@@ -92,10 +92,13 @@ def message(**overrides: object) -> NewMessage:
 # --- opening and migrations ----------------------------------------------------------------
 
 
+LATEST = load_migrations()[-1].version
+
+
 async def test_empty_database_is_migrated_and_configured(tmp_path: Path) -> None:
     path = tmp_path / "nested" / "dir" / "hearth.sqlite3"
     async with await open_database(path) as db:
-        assert await db.schema_version() == 1
+        assert await db.schema_version() == LATEST
         assert await db.pending_migrations() == []
         assert db.journal_mode == "wal"
         async with db.connection() as conn:
@@ -112,7 +115,10 @@ async def test_empty_database_is_migrated_and_configured(tmp_path: Path) -> None
         "busy_timeout": 5000,
         "synchronous": 1,
     }
-    assert [(row[0], row[1]) for row in recorded] == [(1, "initial")]
+    assert [(row[0], row[1]) for row in recorded] == [
+        (m.version, m.name) for m in load_migrations()
+    ]
+    assert recorded[0][:2] == (1, "initial")
     assert recorded[0][2] > 1_600_000_000  # unix seconds
     assert TABLES <= tables_in(path)
 
@@ -134,7 +140,7 @@ async def test_reopening_an_up_to_date_database_changes_nothing(tmp_path: Path) 
 
     async with await open_database(path) as db:
         assert await db.migrate() == []
-        assert await db.schema_version() == 1
+        assert await db.schema_version() == LATEST
         assert (await db.users.get(5)) is not None
 
     with sqlite3.connect(path) as conn:
@@ -266,8 +272,8 @@ async def test_two_processes_opening_a_fresh_file_at_once(tmp_path: Path) -> Non
     path = tmp_path / "hearth.sqlite3"
     first, second = await asyncio.gather(open_database(path), open_database(path))
     try:
-        assert await first.schema_version() == await second.schema_version() == 1
-        assert (await first.table_counts())["schema_migrations"] == 1
+        assert await first.schema_version() == await second.schema_version() == LATEST
+        assert (await first.table_counts())["schema_migrations"] == LATEST
     finally:
         await first.close()
         await second.close()
@@ -832,16 +838,16 @@ def test_cli_status_before_and_after_migrate(
 
     assert run_cli("db", "migrate", database=path) == 0
     out = capsys.readouterr().out
-    assert "applied 0001_initial.sql" in out and "schema version: 1" in out
+    assert "applied 0001_initial.sql" in out and f"schema version: {LATEST}" in out
     assert run_cli("db", "migrate", database=path) == 0
     assert "nothing to apply" in capsys.readouterr().out
 
     assert run_cli("db", "status", database=path) == 0
     out = capsys.readouterr().out
     assert f"database: {path}" in out
-    assert "schema version: 1 (this Hearth knows up to 1)" in out
+    assert f"schema version: {LATEST} (this Hearth knows up to {LATEST})" in out
     assert "pending migrations: none" in out
-    assert "  messages" in out and "  schema_migrations  1" in out
+    assert "  messages" in out and f"  schema_migrations  {LATEST}" in out
 
 
 def test_cli_reports_errors_without_tracebacks(
@@ -867,3 +873,76 @@ def test_cli_status_of_a_newer_database(tmp_path: Path, capsys: pytest.CaptureFi
     assert run_cli("db", "status", database=path) == 1
     assert "database schema version 9 is newer" in capsys.readouterr().err
     assert run_cli("db", "migrate", database=path) == 1
+
+
+async def test_a_version_1_database_is_upgraded_by_the_shipped_migrations(tmp_path: Path) -> None:
+    path = tmp_path / "hearth.sqlite3"
+    async with await open_database(path, migrations_dir=migrations_dir(tmp_path)) as db:
+        await db.messages.add(message(content="from version 1"))
+    with sqlite3.connect(path) as conn:  # the version-1 code's own write, in its own schema
+        conn.execute(
+            "INSERT INTO guild_settings (guild_id, created_at, updated_at) VALUES (7, 0, 0)"
+        )
+        conn.execute(
+            "INSERT INTO channel_settings (channel_id, guild_id, chat_mode, updated_at) "
+            "VALUES (70, 7, 'always', 0)"
+        )
+    conn.close()
+    async with await open_database(path) as db:
+        assert await db.schema_version() == LATEST
+        settings = await db.channels.get(70)
+        assert settings is not None and settings.chat_mode == "always"
+        assert settings.chat_cooldown is None
+        assert [m.content for m in await db.messages.recent(10, limit=5)] == ["from version 1"]
+        await db.channels.set_chat_cooldown(7, 70, 0)
+        assert (await db.channels.get(70)).chat_cooldown == 0
+
+
+async def test_chat_cooldown_bounds(tmp_path: Path) -> None:
+    async with await open_database(tmp_path / "h.db") as db:
+        for bad in (-1, 3601, "soon", float("nan")):
+            with pytest.raises(ConstraintError, match="0 to 3600 seconds"):
+                await db.channels.set_chat_cooldown(7, 70, bad)  # type: ignore[arg-type]
+        assert await db.channels.get(70) is None
+
+
+async def test_token_usage_accumulates_per_guild_and_day(tmp_path: Path) -> None:
+    async with await open_database(tmp_path / "h.db") as db:
+        assert await db.usage.tokens_on(7, "2026-11-28") == 0
+        assert await db.usage.add_tokens(7, "2026-11-28", 120) == 120
+        assert await db.usage.add_tokens(7, "2026-11-28", 30) == 150
+        assert await db.usage.add_tokens(8, "2026-11-28", 5) == 5
+        assert await db.usage.tokens_on(7, "2026-11-29") == 0
+        with pytest.raises(ConstraintError, match="YYYY-MM-DD"):
+            await db.usage.add_tokens(7, "yesterday", 1)
+        with pytest.raises(ConstraintError, match=">= 0"):
+            await db.usage.add_tokens(7, "2026-11-28", -3)
+
+
+async def test_update_content_replaces_a_regenerated_reply(tmp_path: Path) -> None:
+    async with await open_database(tmp_path / "h.db") as db:
+        await db.messages.add(
+            message(content="first try", discord_message_id=555, role="assistant")
+        )
+        assert await db.messages.update_content(555, "second try")
+        stored = await db.messages.get_by_discord_id(555)
+        assert stored is not None and stored.content == "second try"
+        assert not await db.messages.update_content(556, "nothing")
+
+
+async def test_reply_to_finds_the_stored_reply_to_a_message(tmp_path: Path) -> None:
+    async with await open_database(tmp_path / "h.db") as db:
+        await db.messages.add(message(content="question", discord_message_id=700))
+        assert await db.messages.reply_to(700) is None
+        await db.messages.add(
+            message(
+                content="answer", role="assistant", discord_message_id=701, reply_to_discord_id=700
+            )
+        )
+        found = await db.messages.reply_to(700)
+        assert found is not None and found.content == "answer" and found.discord_message_id == 701
+        async with db.connection() as conn:
+            plan = await conn.execute_fetchall(
+                "EXPLAIN QUERY PLAN " + sqlite_messages._REPLY_TO, (700,)
+            )
+        assert any("messages_by_reply" in str(tuple(row)) for row in plan)

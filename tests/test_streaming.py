@@ -14,18 +14,18 @@ class RecordingSink:
 
     def __init__(self) -> None:
         self.messages: list[str] = []
-        self.streaming: list[bool] = []
+        self.states: list[str] = []
         self.events: list[tuple[str, int, float]] = []
 
-    async def send(self, text: str, *, streaming: bool) -> int:
+    async def send(self, text: str, *, state: str) -> int:
         self.messages.append(text)
-        self.streaming.append(streaming)
+        self.states.append(state)
         self.events.append(("send", len(self.messages) - 1, time.monotonic()))
         return len(self.messages) - 1
 
-    async def edit(self, handle: int, text: str, *, streaming: bool) -> None:
+    async def edit(self, handle: int, text: str, *, state: str) -> None:
         self.messages[handle] = text
-        self.streaming[handle] = streaming
+        self.states[handle] = state
         self.events.append(("edit", handle, time.monotonic()))
 
 
@@ -42,7 +42,7 @@ async def test_a_reply_that_arrives_whole_is_sent_once_and_final() -> None:
     renderer.feed("Hello there!")
     await renderer.finish()
     assert sink.messages == ["Hello there!"]
-    assert sink.streaming == [False]
+    assert sink.states == ["final"]
     assert [e[0] for e in sink.events] == ["send"]
 
 
@@ -54,7 +54,7 @@ async def test_first_words_show_at_once_then_edits_wait_for_the_clock() -> None:
     first = sink.events[0]
     assert first[0] == "send" and first[2] - started < 0.03
     assert sink.messages == ["".join(f"w{i} " for i in range(20))]
-    assert sink.streaming == [False]  # the final edit removes the Stop button
+    assert sink.states == ["final"]  # the final edit swaps Stop for Regenerate
     stamps = [e[2] for e in sink.events]
     gaps = [b - a for a, b in itertools.pairwise(stamps)]
     assert all(g >= 0.19 for g in gaps[:-1]), gaps
@@ -81,9 +81,9 @@ async def test_a_quiet_spell_still_shows_pending_text_one_interval_later() -> No
     renderer.feed("b ")  # too soon for an edit: scheduled
     await asyncio.sleep(0.2)
     assert sink.messages == ["a b "]
-    assert sink.streaming == [True]
+    assert sink.states == ["streaming"]
     await renderer.finish()
-    assert sink.streaming == [False]
+    assert sink.states == ["final"]
 
 
 async def test_overflow_continues_in_a_new_message_and_seals_the_old_one() -> None:
@@ -94,7 +94,7 @@ async def test_overflow_continues_in_a_new_message_and_seals_the_old_one() -> No
     assert len(sink.messages) >= 4
     assert all(len(m) <= 100 for m in sink.messages)
     assert " ".join(sink.messages).split() == words
-    assert not any(sink.streaming)
+    assert sink.states == ["sealed"] * (len(sink.states) - 1) + ["final"]
 
 
 async def test_render_is_applied_to_everything_shown() -> None:

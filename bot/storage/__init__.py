@@ -29,6 +29,7 @@ from bot.storage.repositories import (
     Storage,
     StoredMessage,
     Strictness,
+    UsageRepository,
     UserRecord,
     UserRepository,
 )
@@ -55,6 +56,7 @@ __all__ = [
     "StorageError",
     "StoredMessage",
     "Strictness",
+    "UsageRepository",
     "UserRecord",
     "UserRepository",
     "load_migrations",

@@ -42,6 +42,7 @@ from bot.storage.repositories import (
     CustomPersonaRepository,
     GuildSettingsRepository,
     MessageRepository,
+    UsageRepository,
     UserRepository,
 )
 from bot.storage.sqlite import (
@@ -50,6 +51,7 @@ from bot.storage.sqlite import (
     SqliteCustomPersonaRepository,
     SqliteGuildSettingsRepository,
     SqliteMessageRepository,
+    SqliteUsageRepository,
     SqliteUserRepository,
 )
 
@@ -106,6 +108,7 @@ class Database:
         self.messages: MessageRepository = SqliteMessageRepository(self)
         self.audit: AuditRepository = SqliteAuditRepository(self, clock)
         self.personas: CustomPersonaRepository = SqliteCustomPersonaRepository(self, clock)
+        self.usage: UsageRepository = SqliteUsageRepository(self)
 
     # --- facts --------------------------------------------------------------------------
 

@@ -62,6 +62,7 @@ class ChannelSettings:
     guild_id: int
     chat_mode: ChatMode | None = None
     persona_id: str | None = None
+    chat_cooldown: float | None = None  # seconds between "always" replies; None: default
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +161,12 @@ class ChannelSettingsRepository(Protocol):
         """Set (or with None, clear) the channel's persona override."""
         ...
 
+    async def set_chat_cooldown(
+        self, guild_id: int, channel_id: int, seconds: float | None
+    ) -> ChannelSettings:
+        """Set (or with None, clear) the pause between unprompted replies in "always" mode."""
+        ...
+
 
 class UserRepository(Protocol):
     """Users and their memory preferences."""
@@ -202,6 +209,14 @@ class MessageRepository(Protocol):
 
     async def get_by_discord_id(self, discord_message_id: int) -> StoredMessage | None:
         """The turn stored for a Discord message, if any."""
+        ...
+
+    async def reply_to(self, discord_message_id: int) -> StoredMessage | None:
+        """The stored assistant reply to a Discord message, if any (the newest)."""
+        ...
+
+    async def update_content(self, discord_message_id: int, content: str) -> bool:
+        """Replace a stored turn's text (a regenerated reply); False if no such turn."""
         ...
 
     async def set_discord_id(self, row_id: int, discord_message_id: int) -> bool:
@@ -255,6 +270,18 @@ class CustomPersonaRepository(Protocol):
         ...
 
 
+class UsageRepository(Protocol):
+    """Tokens spent on remote brains per guild and UTC day (for daily budgets)."""
+
+    async def add_tokens(self, guild_id: int, day: str, tokens: int) -> int:
+        """Add to the day's count; returns the new total."""
+        ...
+
+    async def tokens_on(self, guild_id: int, day: str) -> int:
+        """Tokens spent by the guild on that day (0 when none)."""
+        ...
+
+
 class Storage(Protocol):
     """What services see of a database: its repositories and its lifecycle."""
 
@@ -269,6 +296,8 @@ class Storage(Protocol):
     def messages(self) -> MessageRepository: ...
     @property
     def audit(self) -> AuditRepository: ...
+    @property
+    def usage(self) -> UsageRepository: ...
     @property
     def personas(self) -> CustomPersonaRepository: ...
 

@@ -9,6 +9,7 @@ from bot.storage.sqlite.channels import SqliteChannelSettingsRepository
 from bot.storage.sqlite.guilds import SqliteGuildSettingsRepository
 from bot.storage.sqlite.messages import SqliteMessageRepository
 from bot.storage.sqlite.personas import SqliteCustomPersonaRepository
+from bot.storage.sqlite.usage import SqliteUsageRepository
 from bot.storage.sqlite.users import SqliteUserRepository
 
 __all__ = [
@@ -17,5 +18,6 @@ __all__ = [
     "SqliteCustomPersonaRepository",
     "SqliteGuildSettingsRepository",
     "SqliteMessageRepository",
+    "SqliteUsageRepository",
     "SqliteUserRepository",
 ]

@@ -8,6 +8,7 @@ import time
 import aiosqlite
 
 from bot.storage import validation
+from bot.storage.errors import ConstraintError
 from bot.storage.repositories import (
     CHAT_MODES,
     MAX_PERSONA_ID_LENGTH,
@@ -17,7 +18,8 @@ from bot.storage.repositories import (
 from bot.storage.sqlite.base import Clock, SqliteAccess, ensure_guild
 
 _SELECT = (
-    "SELECT channel_id, guild_id, chat_mode, persona_id FROM channel_settings WHERE channel_id = ?"
+    "SELECT channel_id, guild_id, chat_mode, persona_id, chat_cooldown FROM channel_settings "
+    "WHERE channel_id = ?"
 )
 _SET_CHAT_MODE = """
 INSERT INTO channel_settings (channel_id, guild_id, chat_mode, updated_at) VALUES (?, ?, ?, ?)
@@ -33,6 +35,14 @@ ON CONFLICT (channel_id) DO UPDATE SET
     persona_id = excluded.persona_id,
     updated_at = excluded.updated_at
 """
+_SET_COOLDOWN = """
+INSERT INTO channel_settings (channel_id, guild_id, chat_cooldown, updated_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (channel_id) DO UPDATE SET
+    guild_id = excluded.guild_id,
+    chat_cooldown = excluded.chat_cooldown,
+    updated_at = excluded.updated_at
+"""
+MAX_COOLDOWN = 3600.0
 
 
 class SqliteChannelSettingsRepository:
@@ -64,8 +74,20 @@ class SqliteChannelSettingsRepository:
             validation.identifier("persona_id", persona_id, max_length=MAX_PERSONA_ID_LENGTH)
         return await self._upsert(_SET_PERSONA, guild_id, channel_id, persona_id)
 
+    async def set_chat_cooldown(
+        self, guild_id: int, channel_id: int, seconds: float | None
+    ) -> ChannelSettings:
+        """Set the pause between unprompted replies in "always" mode (None: the default)."""
+        if seconds is not None and not (
+            isinstance(seconds, int | float) and 0 <= seconds <= MAX_COOLDOWN
+        ):
+            raise ConstraintError(
+                f"chat cooldown must be 0 to {MAX_COOLDOWN:.0f} seconds, got {seconds!r}"
+            )
+        return await self._upsert(_SET_COOLDOWN, guild_id, channel_id, seconds)
+
     async def _upsert(
-        self, statement: str, guild_id: int, channel_id: int, value: str | None
+        self, statement: str, guild_id: int, channel_id: int, value: str | float | None
     ) -> ChannelSettings:
         validation.discord_id("guild_id", guild_id)
         validation.discord_id("channel_id", channel_id)
@@ -89,4 +111,5 @@ def _to_settings(row: sqlite3.Row) -> ChannelSettings:
         guild_id=row["guild_id"],
         chat_mode=row["chat_mode"],
         persona_id=row["persona_id"],
+        chat_cooldown=row["chat_cooldown"],
     )

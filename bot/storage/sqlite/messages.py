@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 
 from bot.storage import validation
+from bot.storage.errors import ConstraintError
 from bot.storage.repositories import MESSAGE_ROLES, NewMessage, StoredMessage
 from bot.storage.sqlite.base import SqliteAccess
 
@@ -41,6 +42,11 @@ _RECENT = {
 }
 _BY_DISCORD_ID = _SELECT + "discord_message_id = ?"
 _SET_DISCORD_ID = "UPDATE messages SET discord_message_id = ? WHERE id = ?"
+_UPDATE_CONTENT = "UPDATE messages SET content = ? WHERE discord_message_id = ?"
+_REPLY_TO = (
+    _SELECT + "reply_to_discord_id = ? AND role = 'assistant' ORDER BY created_at DESC, id DESC "
+    "LIMIT 1"
+)
 _PRUNE = (
     "DELETE FROM messages WHERE id IN "
     "(SELECT id FROM messages WHERE created_at < ? ORDER BY created_at LIMIT ?)"
@@ -115,6 +121,24 @@ class SqliteMessageRepository:
         async with self._db.connection() as conn:
             rows = await conn.execute_fetchall(_BY_DISCORD_ID, (discord_message_id,))
         return _to_message(rows[0]) if rows else None
+
+    async def reply_to(self, discord_message_id: int) -> StoredMessage | None:
+        """The stored assistant reply to a Discord message, if any (the newest)."""
+        validation.discord_id("discord_message_id", discord_message_id)
+        async with self._db.connection() as conn:
+            rows = await conn.execute_fetchall(_REPLY_TO, (discord_message_id,))
+        return _to_message(rows[0]) if rows else None
+
+    async def update_content(self, discord_message_id: int, content: str) -> bool:
+        """Replace a stored turn's text (a regenerated reply); False if no such turn."""
+        validation.discord_id("discord_message_id", discord_message_id)
+        if not isinstance(content, str):
+            raise ConstraintError(f"content must be text, got {type(content).__name__}")
+        async with self._db.connection() as conn:
+            cursor = await conn.execute(_UPDATE_CONTENT, (content, discord_message_id))
+            changed = cursor.rowcount
+            await cursor.close()
+        return changed > 0
 
     async def set_discord_id(self, row_id: int, discord_message_id: int) -> bool:
         """Attach the Discord message id once the reply was sent; False if no such row."""
