@@ -1,0 +1,2 @@
+-- Reserved for trivia (issue 5); filled in by that work.
+SELECT 1;
