@@ -11,6 +11,7 @@ from collections.abc import Sequence
 import discord
 
 import bot
+from bot.brain import doctor
 from bot.games.trivia import cli as trivia_cli
 from bot.settings import ConfigError, Settings, load_settings
 from bot.storage import StorageError
@@ -132,6 +133,7 @@ def build_parser() -> argparse.ArgumentParser:
     persona_cli.register(sub)
     storage_cli.register(sub)
     trivia_cli.register(sub)
+    doctor.register(sub)
     return parser
 
 

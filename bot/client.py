@@ -73,6 +73,7 @@ class HearthBot(commands.AutoShardedBot):
     async def setup_hook(self) -> None:
         """Open services, load cogs and register the slash commands with Discord."""
         self.services = await Services.open(self.settings)
+        self._warm_up = self.services.warm_up()
         self.tree.on_error = self.on_app_command_error
         for extension in EXTENSIONS:
             await self.load_extension(extension)

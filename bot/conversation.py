@@ -26,6 +26,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from bot.brain.base import Brain, BrainError, ChatMessage, ChatRequest, Speaker
+from bot.brain.openai import Usage, with_usage
 from bot.context import estimate_tokens, fit_to_budget
 from bot.limits import ChatLimiter
 from bot.output import OutputGate
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 
 MAX_INPUT_CHARS = 4000  # Discord's own ceiling (with Nitro); longer text is cut, not refused
 HISTORY_TURNS = 20
+OFFLINE_NAME = "offline"
 STOPPED_NOTE = " … *(stopped)*"
 BUDGET_NOTICE = (
     "*({name} has used today's thinking budget for this server, so this is my simpler "
@@ -191,7 +193,7 @@ class ConversationService:
         Setting ``stop`` (the Stop button) ends the reply where it is. ``regenerating``:
         the Discord id of the stored reply this one replaces (Regenerate button).
         """
-        request = await self.build_request(turn, before=history_before)
+        request, usage = with_usage(await self.build_request(turn, before=history_before))
         brain, prefix = await self._brain_for(turn, request.persona)
         renderer = StreamRenderer(sink, render=self._gate.render)
         if prefix:
@@ -220,8 +222,8 @@ class ConversationService:
             await self._db.messages.update_content(regenerating, renderer.text)
         else:
             await self._store(turn, renderer.text, handles)
-        if brain is not self._offline and turn.guild_id is not None:
-            spent = _prompt_tokens(request) + estimate_tokens(renderer.text)
+        spent = _tokens_spent(brain is not self._offline, usage, request, renderer.text)
+        if spent and turn.guild_id is not None:
             await self._db.usage.add_tokens(turn.guild_id, self._today(), spent)
         return ReplyOutcome(renderer.text, tuple(handles), brain.name, stopped)
 
@@ -304,10 +306,17 @@ def with_thread(turn: Turn, thread: tuple[ChatMessage, ...] | None) -> Turn:
     return replace(turn, thread=thread)
 
 
-def _prompt_tokens(request: ChatRequest) -> int:
-    return estimate_tokens(request.system_prompt) + sum(
+def _tokens_spent(remote: bool, usage: Usage, request: ChatRequest, reply: str) -> int:
+    """Tokens a remote model spent on this reply: as reported by the server, else estimated;
+    0 when the offline brain produced the text (including a fallback)."""
+    if not remote or usage.brain == OFFLINE_NAME:
+        return 0
+    if usage.prompt_tokens is not None and usage.completion_tokens is not None:
+        return usage.prompt_tokens + usage.completion_tokens
+    prompt = estimate_tokens(request.system_prompt) + sum(
         estimate_tokens(m.content) for m in request.messages
     )
+    return prompt + estimate_tokens(reply)
 
 
 def _clip(text: str) -> str:

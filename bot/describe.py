@@ -5,12 +5,15 @@ from __future__ import annotations
 from bot.settings import Settings
 
 
-def describe_brain(settings: Settings) -> str:
-    """Which brain answers chat, without revealing secrets such as keys."""
+def describe_brain(settings: Settings, brain: object | None = None) -> str:
+    """Which brain answers chat (and, for remote ones, whether the circuit is open),
+    without revealing secrets such as keys."""
     if settings.brain == "offline":
         return "offline (embedded, no language model)"
     model = settings.llm_model or "default model"
-    return f"{settings.brain}: {model}"
+    describe = getattr(brain, "describe", None)
+    state = f"; {describe()}" if callable(describe) else ""
+    return f"{settings.brain}: {model}{state}"
 
 
 def describe_uptime(seconds: float) -> str:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass, field
 
+from bot.brain.anthropic import AnthropicBrain
 from bot.brain.base import Brain
+from bot.brain.fallback import CircuitBreaker, FallbackBrain
 from bot.brain.offline import OfflineBrain
+from bot.brain.openai import OpenAICompatibleBrain
 from bot.conversation import ChatConfig, ConversationService
 from bot.limits import ChatLimiter
 from bot.output import OutputGate
@@ -17,13 +21,12 @@ from persona import UnknownPersonaError, get_preset
 
 
 def make_brain(settings: Settings, offline: OfflineBrain) -> Brain:
-    """The brain the settings ask for (remote brains fall back to ``offline``)."""
+    """The brain the settings ask for; remote brains fall back to ``offline`` when they fail,
+    behind a circuit breaker so a dead server is not hammered."""
     if settings.brain == "offline":
         return offline
-    raise ConfigError(
-        f"HEARTH_BRAIN={settings.brain}: this version of Hearth only has the offline brain; "
-        "set HEARTH_BRAIN=offline (remote LLM brains arrive with the conversation engine)"
-    )
+    remote_class = OpenAICompatibleBrain if settings.brain == "openai" else AnthropicBrain
+    return FallbackBrain(remote_class.from_settings(settings), offline, breaker=CircuitBreaker())
 
 
 @dataclass
@@ -37,6 +40,7 @@ class Services:
     gate: OutputGate
     conversation: ConversationService
     started_at: float = field(default_factory=time.monotonic)
+    offline: OfflineBrain = field(kw_only=True)
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:
@@ -59,7 +63,7 @@ class Services:
         conversation = ConversationService(
             db, personas, brain, gate, offline=offline, limiter=limiter, config=config
         )
-        return cls(settings, db, personas, brain, gate, conversation)
+        return cls(settings, db, personas, brain, gate, conversation, offline=offline)
 
     @property
     def uptime(self) -> float:
@@ -70,3 +74,8 @@ class Services:
         """Release the brain's connections and the database."""
         await self.brain.aclose()
         await self.db.close()
+
+    def warm_up(self) -> asyncio.Future[None]:
+        """Load the offline brain's corpus and banks in a thread, so the first message does
+        not wait for them (and the event loop is never blocked loading them)."""
+        return asyncio.ensure_future(asyncio.to_thread(self.offline.preload))

@@ -8,6 +8,7 @@ expected form, so the CLI can print it and exit with status 2 instead of a trace
 
 from __future__ import annotations
 
+import json
 import logging
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -98,6 +99,29 @@ class Settings(BaseSettings):
         description="Daily token budget per server for remote brains (0: unlimited); when "
         "spent, the offline brain answers until midnight UTC.",
     )
+    llm_connect_timeout: float = Field(
+        default=5.0, gt=0, le=300, description="Seconds to wait for the LLM server to accept."
+    )
+    llm_read_timeout: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="Seconds to wait for the next piece of a streamed reply.",
+    )
+    llm_max_retries: int = Field(
+        default=2,
+        ge=0,
+        le=10,
+        description="Retries before any text is shown (rate limits, 5xx, connection errors).",
+    )
+    llm_extra_headers: Annotated[dict[str, str] | None, NoDecode] = Field(
+        default=None,
+        description='Extra HTTP headers for the LLM server, as JSON: `{"X-Title": "Hearth"}`.',
+    )
+    llm_extra_body: Annotated[dict[str, Any] | None, NoDecode] = Field(
+        default=None,
+        description='Extra request fields for the LLM server, as JSON: `{"top_k": 40}`.',
+    )
     llm_context_tokens: int = Field(
         default=8192,
         ge=512,
@@ -152,6 +176,20 @@ class Settings(BaseSettings):
             return frozenset(ids)
         return value
 
+    @field_validator("llm_extra_headers", "llm_extra_body", mode="before")
+    @classmethod
+    def _json_object(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            try:
+                value = json.loads(value)
+            except ValueError as exc:
+                raise ValueError(f"is not valid JSON ({exc.msg})") from None
+            if not isinstance(value, dict):
+                raise ValueError("must be a JSON object")
+        return value
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper(cls, value: Any) -> Any:
@@ -189,6 +227,11 @@ _EXPECTED = {
     "guild_messages_per_minute": "a whole number from 0 (unlimited) to 10000",
     "guild_daily_tokens": "a whole number of tokens, 0 for unlimited",
     "llm_context_tokens": "a whole number of tokens, e.g. 8192",
+    "llm_connect_timeout": "seconds, e.g. 5",
+    "llm_read_timeout": "seconds, e.g. 60",
+    "llm_max_retries": "a whole number from 0 to 10",
+    "llm_extra_headers": 'a JSON object of strings, e.g. {"X-Title": "Hearth"}',
+    "llm_extra_body": 'a JSON object, e.g. {"top_k": 40}',
     "llm_max_tokens": "a whole number of tokens, e.g. 1024",
 }
 

@@ -64,7 +64,7 @@ class Info(commands.Cog):
             title=f"About {persona.name}", description=persona.description, colour=EMBED_COLOUR
         )
         embed.add_field(name="Persona", value=f"{persona.name} (`{persona.id}`)")
-        embed.add_field(name="Brain", value=describe_brain(services.settings))
+        embed.add_field(name="Brain", value=describe_brain(services.settings, services.brain))
         embed.add_field(name="Uptime", value=describe_uptime(services.uptime))
         embed.add_field(name="Version", value=f"Hearth {bot.__version__}")
         embed.add_field(name="Servers", value=str(len(self.bot.guilds)))
