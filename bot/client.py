@@ -17,7 +17,7 @@ from cogs import outbox
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.chat", "cogs.info")
+EXTENSIONS = ("cogs.chat", "cogs.info", "cogs.trivia")
 GUILD_READY_TIMEOUT = 0.5
 
 

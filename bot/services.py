@@ -12,6 +12,7 @@ from bot.brain.fallback import CircuitBreaker, FallbackBrain
 from bot.brain.offline import OfflineBrain
 from bot.brain.openai import OpenAICompatibleBrain
 from bot.conversation import ChatConfig, ConversationService
+from bot.games.trivia.service import TriviaService
 from bot.limits import ChatLimiter
 from bot.output import OutputGate
 from bot.personas import PersonaService
@@ -41,6 +42,7 @@ class Services:
     conversation: ConversationService
     started_at: float = field(default_factory=time.monotonic)
     offline: OfflineBrain = field(kw_only=True)
+    trivia: TriviaService = field(kw_only=True)
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:
@@ -63,7 +65,10 @@ class Services:
         conversation = ConversationService(
             db, personas, brain, gate, offline=offline, limiter=limiter, config=config
         )
-        return cls(settings, db, personas, brain, gate, conversation, offline=offline)
+        trivia = await TriviaService.open(db.trivia, gate.render, settings)
+        return cls(
+            settings, db, personas, brain, gate, conversation, offline=offline, trivia=trivia
+        )
 
     @property
     def uptime(self) -> float:
@@ -73,6 +78,7 @@ class Services:
     async def close(self) -> None:
         """Release the brain's connections and the database."""
         await self.brain.aclose()
+        await self.trivia.close()
         await self.db.close()
 
     def warm_up(self) -> asyncio.Future[None]:

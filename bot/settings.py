@@ -74,6 +74,11 @@ class Settings(BaseSettings):
         default=None,
         description="Sync slash commands to this server only, instantly (for development).",
     )
+    trivia_online: bool = Field(
+        default=False,
+        description="Also ask Open Trivia DB for questions (needs the internet); falls back "
+        "to the built-in bank with a notice.",
+    )
     chat_cooldown: float = Field(
         default=20.0,
         ge=0,

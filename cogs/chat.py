@@ -278,6 +278,8 @@ class Chat(commands.Cog):
         me = self.bot.user
         assert me is not None
         is_dm = message.guild is None
+        if not is_dm and self.services.trivia.claims_message(message.channel.id):
+            return  # a typed trivia game is running here: its answers are not chat
         settings = None if is_dm else await self.services.db.channels.get(message.channel.id)
         text = strip_bot_mention(message, me)
         persona_name = None

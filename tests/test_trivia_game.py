@@ -118,6 +118,10 @@ def test_letter_hint() -> None:
     assert letter_hint("Hadrian's Wall") == "H _ _ _ _ _ _ ' _  W _ _ _"
     assert letter_hint("1969") == "1 _ _ _"
     assert letter_hint("yo-yo") == "Y _ - _ _"
+    # Too short to show a letter: the hint is only the length.
+    assert letter_hint("2") == "_"
+    assert letter_hint("Au") == "_ _"
+    assert letter_hint("Mt Fuji") == "_ _  F _ _ _"
 
 
 # --- buttons mode -------------------------------------------------------------------------

@@ -54,6 +54,8 @@ from bot.storage.sqlite import (
     SqliteUsageRepository,
     SqliteUserRepository,
 )
+from bot.storage.sqlite.trivia import SqliteTriviaRepository
+from bot.storage.trivia_repo import TriviaRepository
 
 DEFAULT_BUSY_TIMEOUT = 5.0  # seconds
 MEMORY = ":memory:"
@@ -109,6 +111,7 @@ class Database:
         self.audit: AuditRepository = SqliteAuditRepository(self, clock)
         self.personas: CustomPersonaRepository = SqliteCustomPersonaRepository(self, clock)
         self.usage: UsageRepository = SqliteUsageRepository(self)
+        self.trivia: TriviaRepository = SqliteTriviaRepository(self, clock)
 
     # --- facts --------------------------------------------------------------------------
 

@@ -91,3 +91,32 @@ def unknown_category_message(text: str, keys: frozenset[str] | None = None) -> s
     hint = f" Did you mean {' or '.join(suggestions)}?" if suggestions else ""
     valid = ", ".join(c.key for c in CATEGORIES if c.key in allowed)
     return f"unknown category {text!r}.{hint} Valid categories: {valid}."
+
+
+def rank_categories(text: str, keys: frozenset[str] | None = None) -> list[str]:
+    """Category keys for autocomplete: all (in the standard order) for empty text, else the
+    ones whose key, name or alias starts with or contains the text, then fuzzy look-alikes
+    ("spcae" -> space), best first."""
+    allowed = CATEGORY_KEYS if keys is None else keys
+    typed = fold(text).strip().replace("&", "and")
+    ordered = [c.key for c in CATEGORIES if c.key in allowed]
+    if not typed:
+        return ordered
+    starts: list[str] = []
+    contains: list[str] = []
+    for spelling, key in _NAMES.items():
+        if key not in allowed:
+            continue
+        if spelling.startswith(typed) and key not in starts:
+            starts.append(key)
+        elif typed in spelling and key not in contains:
+            contains.append(key)
+    found = starts + [k for k in contains if k not in starts]
+    matches = process.extract(
+        typed, list(_NAMES), scorer=fuzz.ratio, limit=len(_NAMES), score_cutoff=60
+    )
+    for spelling, _score, _index in matches:
+        key = _NAMES[spelling]
+        if key in allowed and key not in found:
+            found.append(key)
+    return found

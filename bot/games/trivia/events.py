@@ -107,6 +107,7 @@ class QuestionRevealed:
     number: int
     total: int
     question_id: str
+    category: str
     text: str
     answer: str
     correct_option: int | None

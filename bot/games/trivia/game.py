@@ -166,6 +166,16 @@ class TriviaGame:
         return len(self._questions)
 
     @property
+    def questions(self) -> tuple[Question, ...]:
+        """Every question of the game, in the order they are (or will be) asked."""
+        return tuple(self._questions)
+
+    @property
+    def current_number(self) -> int | None:
+        """The number (1-based) of the open question; None when no question is open."""
+        return self._round.number if self._state == "asking" and self._round else None
+
+    @property
     def deadline(self) -> float | None:
         """Clock time at which the open question times out (None when none is open)."""
         return self._round.deadline if self._state == "asking" and self._round else None
@@ -405,6 +415,7 @@ class TriviaGame:
                 number=rnd.number,
                 total=self.total,
                 question_id=q.id,
+                category=q.category,
                 text=q.question,
                 answer=q.answer,
                 correct_option=rnd.correct_index,

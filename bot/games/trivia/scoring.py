@@ -20,6 +20,7 @@ BASE_POINTS: dict[str, int] = {"easy": 100, "medium": 150, "hard": 200}
 SPEED_BONUS_SHARE = 0.5
 STREAK_STEP_SHARE = 0.1
 STREAK_CAP_SHARE = 0.5
+MIN_REVEALED_WORD = 3  # shorter words show no letter in the hint
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +50,15 @@ def letter_hint(answer: str) -> str:
     """The answer with only the first letter of each word shown: "P _ _ _ _ _ _  O _ _ _ _".
 
     Letters and digits are masked with "_" and separated by single spaces; words by two spaces;
-    punctuation inside a word (apostrophes, hyphens) stays visible.
+    punctuation inside a word (apostrophes, hyphens) stays visible. A word of one or two
+    letters is masked entirely: showing its first letter would give away half of it or all
+    of it ("2", "Au"), so the hint is then only its length.
     """
     words = answer.split()
     masked: list[str] = []
     for word in words:
         shown: list[str] = []
-        first = True
+        first = sum(ch.isalnum() for ch in word) >= MIN_REVEALED_WORD
         for ch in word:
             if ch.isalnum():
                 shown.append(ch.upper() if first else "_")
