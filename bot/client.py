@@ -17,7 +17,14 @@ from cogs import outbox
 
 log = logging.getLogger(__name__)
 
-EXTENSIONS = ("cogs.chat", "cogs.info", "cogs.trivia")
+EXTENSIONS = (
+    "cogs.chat",
+    "cogs.info",
+    "cogs.jokes",
+    "cogs.stories",
+    "cogs.adventures",
+    "cogs.trivia",
+)
 GUILD_READY_TIMEOUT = 0.5
 
 

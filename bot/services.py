@@ -11,6 +11,9 @@ from bot.brain.base import Brain
 from bot.brain.fallback import CircuitBreaker, FallbackBrain
 from bot.brain.offline import OfflineBrain
 from bot.brain.openai import OpenAICompatibleBrain
+from bot.content.adventures_service import AdventureService
+from bot.content.jokes_service import JokeService
+from bot.content.stories_service import StoryService
 from bot.conversation import ChatConfig, ConversationService
 from bot.games.trivia.service import TriviaService
 from bot.limits import ChatLimiter
@@ -42,6 +45,9 @@ class Services:
     conversation: ConversationService
     started_at: float = field(default_factory=time.monotonic)
     offline: OfflineBrain = field(kw_only=True)
+    jokes: JokeService = field(kw_only=True)
+    stories: StoryService = field(kw_only=True)
+    adventures: AdventureService = field(kw_only=True)
     trivia: TriviaService = field(kw_only=True)
 
     @classmethod
@@ -65,9 +71,22 @@ class Services:
         conversation = ConversationService(
             db, personas, brain, gate, offline=offline, limiter=limiter, config=config
         )
+        jokes = JokeService(db.jokes, db.audit)
+        stories = StoryService(db.stories, brain=brain)
+        adventures = AdventureService(db.adventures)
         trivia = await TriviaService.open(db.trivia, gate.render, settings)
         return cls(
-            settings, db, personas, brain, gate, conversation, offline=offline, trivia=trivia
+            settings,
+            db,
+            personas,
+            brain,
+            gate,
+            conversation,
+            offline=offline,
+            jokes=jokes,
+            stories=stories,
+            adventures=adventures,
+            trivia=trivia,
         )
 
     @property

@@ -258,6 +258,8 @@ class Chat(commands.Cog):
         self._remember(message)
         if message.author.bot or message.is_system() or self.bot.user is None:
             return
+        if self.services.jokes.claims(message.channel.id, message.author.id, message.id):
+            return  # the next line of a knock-knock joke: the jokes cog answers it
         try:
             await self._maybe_answer(message)
         except StorageError as exc:

@@ -182,20 +182,24 @@ class JokeBank:
         about: str | None = None,
         seen_ids: Collection[str] = (),
         allow_ratings: Collection[str] = DEFAULT_RATINGS,
+        kinds: Collection[JokeKind] | None = None,
         rng: random.Random,
     ) -> JokePick:
         """Choose a joke the user has not seen in this cycle, preferring ones about `about`.
 
-        `category` may be any accepted spelling (see `find_category`). Raises
-        `UnknownCategoryError` for an unknown category and `NoJokeAvailableError` when the
-        allowed ratings leave nothing to tell.
+        `category` may be any accepted spelling (see `find_category`); `kinds` limits the
+        pick to some kinds of joke (None: any). Raises `UnknownCategoryError` for an unknown
+        category and `NoJokeAvailableError` when the allowed ratings and kinds leave nothing.
         """
         scope = self.find_category(category) if category is not None else None
         pool = self.jokes(scope, allow_ratings)
+        if kinds is not None:
+            pool = [j for j in pool if j.kind in kinds]
         if not pool:
             where = f"category {scope!r}" if scope else "the joke bank"
+            kinds_text = f" and kind ({', '.join(kinds)})" if kinds is not None else ""
             raise NoJokeAvailableError(
-                f"no joke in {where} has an allowed rating ({', '.join(allow_ratings)})"
+                f"no joke in {where} has an allowed rating ({', '.join(allow_ratings)}){kinds_text}"
             )
         seen = set(seen_ids)
         unseen = [j for j in pool if j.id not in seen]

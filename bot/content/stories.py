@@ -47,6 +47,7 @@ __all__ = [
     "GenreInfo",
     "Story",
     "StoryError",
+    "StoryParts",
     "UnknownGenreError",
     "UnknownLengthError",
     "generate_story",
@@ -377,3 +378,35 @@ def _read(prompt: str | None, lexicon: Lexicon) -> PromptIdeas:
     if prompt is None:
         return PromptIdeas()
     return read_prompt(prompt, lexicon)
+
+
+# --- parts for story circles ----------------------------------------------------------------
+
+
+class StoryParts:
+    """One invented cast and setting of a genre, and paragraphs drawn for it beat by beat.
+
+    Story circles use it: Hearth opens the circle, adds a twist every few lines and writes
+    the ending, always about the same characters. The cast depends only on ``seed``, so a
+    circle resumed after a restart gets the same characters back.
+    """
+
+    def __init__(self, genre: str, seed: str) -> None:
+        self.genre = resolve_genre(genre)
+        self._seed = seed
+        common, _, genres = grammars()
+        self._grammar = genres[self.genre]
+        self.entities = _cast(self._grammar, common, PromptIdeas(), random.Random(seed))
+
+    def title(self) -> str:
+        """The circle's title."""
+        template = random.Random(f"{self._seed}:title").choice(self._grammar.titles)
+        return title_case(polish(render(template, self.entities)))
+
+    def beat(self, beat: str, draw: int = 0) -> str:
+        """A paragraph of ``beat`` about this cast; ``draw`` picks another template."""
+        templates = self._grammar.beats.model_dump()[beat]
+        if not templates:
+            raise StoryError(f"the {self.genre} grammar has no {beat!r} paragraphs")
+        template = random.Random(f"{self._seed}:{beat}:{draw}").choice(templates)
+        return render(template, self.entities)

@@ -28,6 +28,7 @@ from types import TracebackType
 import aiosqlite
 
 from bot.storage import migrator
+from bot.storage.entertainment_repo import AdventureRepository, JokeRepository, StoryRepository
 from bot.storage.errors import (
     StorageError,
     from_os_error,
@@ -54,6 +55,9 @@ from bot.storage.sqlite import (
     SqliteUsageRepository,
     SqliteUserRepository,
 )
+from bot.storage.sqlite.adventures import SqliteAdventureRepository
+from bot.storage.sqlite.jokes import SqliteJokeRepository
+from bot.storage.sqlite.stories import SqliteStoryRepository
 from bot.storage.sqlite.trivia import SqliteTriviaRepository
 from bot.storage.trivia_repo import TriviaRepository
 
@@ -111,6 +115,9 @@ class Database:
         self.audit: AuditRepository = SqliteAuditRepository(self, clock)
         self.personas: CustomPersonaRepository = SqliteCustomPersonaRepository(self, clock)
         self.usage: UsageRepository = SqliteUsageRepository(self)
+        self.jokes: JokeRepository = SqliteJokeRepository(self, clock)
+        self.stories: StoryRepository = SqliteStoryRepository(self, clock)
+        self.adventures: AdventureRepository = SqliteAdventureRepository(self, clock)
         self.trivia: TriviaRepository = SqliteTriviaRepository(self, clock)
 
     # --- facts --------------------------------------------------------------------------
