@@ -13,6 +13,7 @@ import discord
 import bot
 from bot.brain import doctor
 from bot.games.trivia import cli as trivia_cli
+from bot.moderation import cli as moderation_cli
 from bot.settings import ConfigError, Settings, load_settings
 from bot.storage import StorageError
 from bot.storage import cli as storage_cli
@@ -134,6 +135,7 @@ def build_parser() -> argparse.ArgumentParser:
     storage_cli.register(sub)
     trivia_cli.register(sub)
     doctor.register(sub)
+    moderation_cli.register(sub)
     return parser
 
 
