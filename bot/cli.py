@@ -13,6 +13,7 @@ import discord
 import bot
 from bot.brain import doctor
 from bot.games.trivia import cli as trivia_cli
+from bot.memory import cli as memory_cli
 from bot.moderation import cli as moderation_cli
 from bot.settings import ConfigError, Settings, load_settings
 from bot.storage import StorageError
@@ -136,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     trivia_cli.register(sub)
     doctor.register(sub)
     moderation_cli.register(sub)
+    memory_cli.register(sub)
     return parser
 
 

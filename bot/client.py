@@ -24,6 +24,9 @@ EXTENSIONS = (
     "cogs.stories",
     "cogs.adventures",
     "cogs.trivia",
+    "cogs.memory",
+    "cogs.moderation",
+    "cogs.persona",
 )
 GUILD_READY_TIMEOUT = 0.5
 

@@ -17,6 +17,8 @@ from bot.content.stories_service import StoryService
 from bot.conversation import ChatConfig, ConversationService
 from bot.games.trivia.service import TriviaService
 from bot.limits import ChatLimiter
+from bot.memory.service import MemoryService
+from bot.moderation.service import ModerationService
 from bot.output import OutputGate
 from bot.personas import PersonaService
 from bot.settings import ConfigError, Settings
@@ -49,6 +51,8 @@ class Services:
     stories: StoryService = field(kw_only=True)
     adventures: AdventureService = field(kw_only=True)
     trivia: TriviaService = field(kw_only=True)
+    memory: MemoryService = field(kw_only=True)
+    moderation: ModerationService = field(kw_only=True)
 
     @classmethod
     async def open(cls, settings: Settings) -> Services:
@@ -68,8 +72,22 @@ class Services:
             reply_reserve=settings.llm_max_tokens,
             guild_daily_tokens=settings.guild_daily_tokens,
         )
+        memory = MemoryService(
+            db,
+            max_per_user=settings.memory_max_per_user,
+            llm_brain=None if brain is offline else brain,
+        )
+        moderation = ModerationService(db)
         conversation = ConversationService(
-            db, personas, brain, gate, offline=offline, limiter=limiter, config=config
+            db,
+            personas,
+            brain,
+            gate,
+            offline=offline,
+            limiter=limiter,
+            config=config,
+            moderation=moderation,
+            memory=memory,
         )
         jokes = JokeService(db.jokes, db.audit)
         stories = StoryService(db.stories, brain=brain)
@@ -87,6 +105,8 @@ class Services:
             stories=stories,
             adventures=adventures,
             trivia=trivia,
+            memory=memory,
+            moderation=moderation,
         )
 
     @property

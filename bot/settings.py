@@ -79,6 +79,18 @@ class Settings(BaseSettings):
         description="Also ask Open Trivia DB for questions (needs the internet); falls back "
         "to the built-in bank with a notice.",
     )
+    history_retention_days: int = Field(
+        default=30,
+        ge=0,
+        le=3650,
+        description="Days of conversation history kept (0: keep forever); pruned hourly.",
+    )
+    memory_max_per_user: int = Field(
+        default=500,
+        ge=1,
+        le=10_000,
+        description="Most memories kept per user; the least useful are dropped first.",
+    )
     chat_cooldown: float = Field(
         default=20.0,
         ge=0,
@@ -228,6 +240,8 @@ _EXPECTED = {
     "discord_gateway_url": "a URL such as wss://gateway.discord.gg",
     "llm_base_url": "a URL such as http://localhost:11434/v1",
     "chat_cooldown": "seconds between 0 and 3600",
+    "history_retention_days": "a whole number of days, 0 to keep forever",
+    "memory_max_per_user": "a whole number from 1 to 10000",
     "user_messages_per_minute": "a whole number from 0 (unlimited) to 1000",
     "guild_messages_per_minute": "a whole number from 0 (unlimited) to 10000",
     "guild_daily_tokens": "a whole number of tokens, 0 for unlimited",

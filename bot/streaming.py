@@ -91,6 +91,15 @@ class StreamRenderer:
         delay = 0.0 if current is None else current.last_edit + self.interval - self.clock()
         self._schedule(max(0.0, delay))
 
+    def restart(self) -> None:
+        """Start the text again from nothing, writing over the messages already shown
+        (a reply that is being rewritten)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self.text, self._sealed, self._n_sealed, self._code_lang = "", 0, 0, None
+        self._finished = False
+
     async def finish(self) -> list[Any]:
         """Show the final text immediately; returns the message handles."""
         self._finished = True

@@ -25,6 +25,7 @@ from bot.streaming import PieceState
 from bot.triggers import MessageFacts, addressed_by_name, reason_to_answer, strip_name_address
 from cogs import outbox
 from cogs.checks import is_moderator, moderator_only
+from cogs.moderation import feedback_buttons
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +98,11 @@ class RegenerateButton(
 
 
 def regenerate_view(asked: int) -> discord.ui.View:
+    """Regenerate and thumbs up/down under a finished reply (keyed by what was asked)."""
     view = discord.ui.View(timeout=None)
     view.add_item(RegenerateButton(asked))
+    for button in feedback_buttons(asked):
+        view.add_item(button)
     return view
 
 

@@ -36,6 +36,10 @@ class ScriptedBrain:
         pass
 
 
+# The buttons under a finished reply.
+FINISHED_BUTTONS = ["Regenerate", "👍", "👎"]
+
+
 def pings_nobody(allowed: dict | None) -> bool:
     """True when the message's allowed_mentions let it ping no user, role or everyone."""
     return (

@@ -8,7 +8,7 @@ import pytest
 
 from bot.emulator.harness import bot_messages, interaction_messages, wait_idle, wait_until
 from bot.emulator.server import EmulatorError
-from tests.test_e2e_chat import ScriptedBrain, use_brain
+from tests.test_e2e_chat import FINISHED_BUTTONS, ScriptedBrain, use_brain
 
 
 async def test_help_lists_commands_grouped_and_privately(world, alice) -> None:
@@ -122,7 +122,7 @@ async def test_stop_button_ends_a_streaming_reply(world, alice, bob) -> None:
     await alice.click(growing, "Stop")
     await wait_idle(world.emu)
     assert growing.content.endswith("*(stopped)*")
-    assert growing.button_labels == ["Regenerate"]
+    assert growing.button_labels == FINISHED_BUTTONS
     assert "part199" not in growing.content
 
 

@@ -8,7 +8,7 @@ from bot.brain.base import ChatMessage
 from bot.context import estimate_tokens, fit_to_budget
 from bot.emulator.harness import bot_messages, interaction_messages, wait_idle
 from bot.limits import ChatLimiter, SlidingWindow
-from tests.test_e2e_chat import ScriptedBrain, use_brain
+from tests.test_e2e_chat import FINISHED_BUTTONS, ScriptedBrain, use_brain
 
 
 async def test_calling_the_persona_by_name_gets_an_answer(world, alice) -> None:
@@ -104,7 +104,7 @@ async def test_regenerate_replaces_the_reply_in_place(world, alice) -> None:
     use_brain(world, brain)
     general = world.channel("general")
     [reply] = await alice.ask(general, "give me a name for a cat", mention=True)
-    assert reply.button_labels == ["Regenerate"]
+    assert reply.button_labels == FINISHED_BUTTONS
     brain.chunks = ["second answer"]
     await alice.click(reply, "Regenerate")
     await wait_idle(world.emu)
@@ -121,7 +121,7 @@ async def test_regenerate_of_a_long_reply_reuses_and_trims_its_messages(world, a
     brain = ScriptedBrain([words])
     use_brain(world, brain)
     replies = await alice.ask(alice.dm, "long please")
-    assert len(replies) >= 3 and replies[-1].button_labels == ["Regenerate"]
+    assert len(replies) >= 3 and replies[-1].button_labels == FINISHED_BUTTONS
     brain.chunks = ["short now"]
     await alice.click(replies[-1], "Regenerate")
     await wait_idle(world.emu)

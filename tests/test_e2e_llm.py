@@ -24,8 +24,14 @@ from bot.emulator.harness import (
 )
 from bot.emulator.world import LocalWorld
 from bot.settings import Settings
+from tests.test_e2e_chat import FINISHED_BUTTONS
 
 SLOW = IdleRules(timeout=30)
+
+
+def reply_requests(server: FakeOpenAIServer | FakeAnthropicServer) -> list:
+    """The chat requests that produce replies (not the memory extractor's, which follow)."""
+    return [c for c in server.chats if "Rules that always apply" in str(c.body)]
 
 
 @pytest.fixture
@@ -65,8 +71,8 @@ async def test_normal_stream_reaches_discord_and_the_model_gets_the_context(
     openai_server.script(Scenario(tokens=("Hi", " Alice", ", nice", " to meet", " you!")))
     [reply] = await alice.ask(llm_world.channel("general"), "hello!", mention=True)
     assert reply.content == "Hi Alice, nice to meet you!"
-    assert reply.button_labels == ["Regenerate"]
-    body = openai_server.chats[-1].body
+    assert reply.button_labels == FINISHED_BUTTONS
+    body = reply_requests(openai_server)[-1].body
     assert body["stream"] is True and body["model"] == "test-model"
     assert body["messages"][0]["role"] == "system"
     assert "You are an AI" in body["messages"][0]["content"]
@@ -123,8 +129,9 @@ async def test_rate_limit_with_retry_after_is_waited_out_then_answered(
     openai_server.script(Scenario.error(429, retry_after=1), Scenario(tokens=("made", " it")))
     [reply] = await alice.ask(alice.dm, "hello", rules=SLOW)
     assert reply.content == "made it"
-    assert len(openai_server.chats) == 2
-    gap = openai_server.chats[1].received_at - openai_server.chats[0].received_at
+    chats = reply_requests(openai_server)
+    assert len(chats) == 2
+    gap = chats[1].received_at - chats[0].received_at
     assert gap >= 0.9
 
 
@@ -145,10 +152,10 @@ async def test_a_dead_server_opens_the_circuit_and_is_left_alone(
     for i in range(3):
         [reply] = await alice.ask(alice.dm, f"hello {i}", rules=SLOW)
         assert reply.content.startswith(DEFAULT_NOTICE)
-    asked = len(openai_server.chats)
+    asked = len(reply_requests(openai_server))
     [reply] = await alice.ask(alice.dm, "hello again", rules=SLOW)
     assert reply.content.startswith(DEFAULT_NOTICE)
-    assert len(openai_server.chats) == asked  # the breaker kept us off the dead server
+    assert len(reply_requests(openai_server)) == asked  # the breaker kept us off the dead server
     interaction = await alice.slash(llm_world.channel("general"), "about")
     await wait_idle(llm_world.emu)
     [about] = interaction_messages(llm_world.emu, interaction)
@@ -185,7 +192,7 @@ async def test_anthropic_stream_reaches_discord(tmp_path: Path) -> None:
             server.script(Scenario(tokens=("Hello", " from", " Claude")))
             [reply] = await alice.ask(alice.dm, "hi")
             assert reply.content == "Hello from Claude"
-            body = server.chats[-1].body
+            body = reply_requests(server)[-1].body
             assert body["messages"][-1]["role"] == "user" and body["stream"] is True
             assert "sk-test" not in str(server.chats[-1].headers)
         finally:

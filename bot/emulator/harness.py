@@ -167,6 +167,32 @@ class Person:
         )
         return await self.emu.user_interaction(self.user, channel, 2, data)
 
+    async def context_menu(self, message: Message, name: str) -> Interaction:
+        """Run a message command (right-click a message → Apps → ``name``), as the app would:
+        only a command the bot registered for messages, with the message resolved."""
+        channel = self.emu.state.channels[message.channel_id]
+        registered = self.emu.state.commands_for(channel.guild_id)
+        command = next((c for c in registered if c["name"] == name and c.get("type") == 3), None)
+        if command is None:
+            names = ", ".join(sorted(c["name"] for c in registered if c.get("type") == 3))
+            raise EmulatorError(
+                f"no message command {name!r} here; message commands: {names or 'none'}"
+            )
+        if message.deleted:
+            raise EmulatorError("that message was deleted")
+        if message.visible_to is not None:
+            raise EmulatorError("ephemeral messages have no Apps menu")
+        data: dict[str, Any] = {
+            "id": command["id"],
+            "name": command["name"],
+            "type": 3,
+            "target_id": str(message.id),
+            "resolved": {"messages": {str(message.id): message.to_json(self.emu.state)}},
+        }
+        if command.get("guild_id"):
+            data["guild_id"] = command["guild_id"]
+        return await self.emu.user_interaction(self.user, channel, 2, data)
+
     async def click(self, message: Message, which: int | str) -> Interaction:
         """Press a button by 1-based position or by label (case-insensitive)."""
         buttons = message.buttons

@@ -36,7 +36,9 @@ from bot.storage.errors import (
     not_a_database,
     permission_denied,
 )
+from bot.storage.memory_repo import MemoryRepository, UserDataRepository
 from bot.storage.migrator import Migration
+from bot.storage.moderation_repo import ModerationRepository
 from bot.storage.repositories import (
     AuditRepository,
     ChannelSettingsRepository,
@@ -57,6 +59,8 @@ from bot.storage.sqlite import (
 )
 from bot.storage.sqlite.adventures import SqliteAdventureRepository
 from bot.storage.sqlite.jokes import SqliteJokeRepository
+from bot.storage.sqlite.memory import SqliteMemoryRepository, SqliteUserDataRepository
+from bot.storage.sqlite.moderation import SqliteModerationRepository
 from bot.storage.sqlite.stories import SqliteStoryRepository
 from bot.storage.sqlite.trivia import SqliteTriviaRepository
 from bot.storage.trivia_repo import TriviaRepository
@@ -115,10 +119,13 @@ class Database:
         self.audit: AuditRepository = SqliteAuditRepository(self, clock)
         self.personas: CustomPersonaRepository = SqliteCustomPersonaRepository(self, clock)
         self.usage: UsageRepository = SqliteUsageRepository(self)
+        self.memories: MemoryRepository = SqliteMemoryRepository(self, clock)
+        self.user_data: UserDataRepository = SqliteUserDataRepository(self)
         self.jokes: JokeRepository = SqliteJokeRepository(self, clock)
         self.stories: StoryRepository = SqliteStoryRepository(self, clock)
         self.adventures: AdventureRepository = SqliteAdventureRepository(self, clock)
         self.trivia: TriviaRepository = SqliteTriviaRepository(self, clock)
+        self.moderation: ModerationRepository = SqliteModerationRepository(self, clock)
 
     # --- facts --------------------------------------------------------------------------
 
