@@ -1,6 +1,7 @@
 """Throughput and latency of the chat pipeline with the offline brain.
 
-The full service path of one message — limits, persona resolution, context from a database
+The full service path of one message — limits, the input moderation check, memory
+extraction and recall, persona resolution, context from a database
 holding 100,000 earlier messages, the offline brain, the output gate, the stream renderer
 and persistence of both turns — measured without Discord (its side is measured by
 benchmarks/streaming.py). Runs at concurrency 1 and 100, and watches the event loop for
@@ -24,6 +25,8 @@ from pathlib import Path
 from bot.brain.offline import OfflineBrain
 from bot.conversation import ChatConfig, ConversationService, Turn
 from bot.limits import ChatLimiter
+from bot.memory.service import MemoryService
+from bot.moderation.service import ModerationService
 from bot.output import OutputGate
 from bot.personas import PersonaService
 from bot.storage import open_database
@@ -165,6 +168,8 @@ async def main(messages: int, history: int) -> None:
     personas = PersonaService(db, "shannon")
     offline = OfflineBrain(random.Random(1))
     offline.preload()  # as the bot does in a thread at start-up
+    moderation = ModerationService(db)
+    await moderation.ready()
     service = ConversationService(
         db,
         personas,
@@ -173,6 +178,8 @@ async def main(messages: int, history: int) -> None:
         offline=offline,
         limiter=ChatLimiter(per_user_per_minute=0, per_guild_per_minute=0),
         config=ChatConfig(),
+        moderation=moderation,
+        memory=MemoryService(db),
     )
     print(f"database: {await db.messages.count():,} stored messages before the run")
     print(f"{'concurrency':>11} {'msgs/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'max stall ms':>13}")

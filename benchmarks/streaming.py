@@ -27,7 +27,7 @@ from typing import Any
 
 import bot.conversation as conversation_module
 from bot.brain.fakes import FakeOpenAIServer, Scenario
-from bot.emulator.harness import IdleRules, bot_messages, wait_idle
+from bot.emulator.harness import IdleRules, bot_messages, wait_idle, wait_until
 from bot.emulator.world import LocalWorld
 from bot.settings import Settings
 from bot.streaming import StreamRenderer
@@ -104,18 +104,25 @@ async def measure(renderer: type, tokens: int, interval: float, replies: int) ->
         try:
             person = await world.person("Bench")
             # One reply to warm up (first HTTP connection, corpus loading) that is not counted.
-            server.script(Scenario(tokens=("warm",)))
-            await person.say(person.dm, "warm up")
-            await wait_idle(world.emu)
+            # Every request gets the timed stream (the memory extractor's requests too, which
+            # follow each reply and find no JSON in it, as with a chatty model).
+            server.default = Scenario(
+                tokens=tuple(f" t{j}" for j in range(tokens)), interval=interval
+            )
+            warm = await person.say(person.dm, "warm up")
+            await wait_until(
+                world.emu, lambda: bot_messages(world.emu, person.dm, after=warm.id), timeout=30
+            )
+            await wait_idle(world.emu, IdleRules(timeout=60))
             for i in range(replies):
-                server.script(
-                    Scenario(tokens=tuple(f" t{j}" for j in range(tokens)), interval=interval)
-                )
                 started = time.monotonic()
                 sent = await person.say(person.dm, f"stream {i}")
                 await wait_idle(world.emu, IdleRules(timeout=60))
                 [message] = bot_messages(world.emu, person.dm, after=sent.id)
-                chat = server.chats[-1]
+                # The reply's request (a memory-extraction request may follow it).
+                chat = next(
+                    c for c in reversed(server.chats) if "Rules that always apply" in str(c.body)
+                )
                 last_visible = message.edits[-1] if message.edits else message.created_mono
                 figures.to_request.append(chat.received_at - started)
                 figures.first_visible.append(message.created_mono - chat.token_times[0])

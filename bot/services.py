@@ -120,7 +120,8 @@ class Services:
         await self.trivia.close()
         await self.db.close()
 
-    def warm_up(self) -> asyncio.Future[None]:
-        """Load the offline brain's corpus and banks in a thread, so the first message does
-        not wait for them (and the event loop is never blocked loading them)."""
-        return asyncio.ensure_future(asyncio.to_thread(self.offline.preload))
+    def warm_up(self) -> asyncio.Future[object]:
+        """Load the offline brain's corpus and banks and compile the moderation filter in
+        threads, so start-up does not wait for them and the first message rarely does."""
+        return asyncio.ensure_future(asyncio.gather(
+            asyncio.to_thread(self.offline.preload), self.moderation.ready()))

@@ -23,6 +23,8 @@ PRIVACY = """\
 **What I keep, and why**
 - Our recent conversation in each channel, so my replies make sense. Old history is pruned.
 - Your display name, and when I last saw you.
+- Facts you tell me about yourself (memories), kept per server unless you choose otherwise.
+  See, correct, export or erase them with /memory, or turn memory off.
 - Server settings moderators choose (persona, chat mode), with an audit log of changes.
 
 **What I never do**

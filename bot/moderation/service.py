@@ -9,6 +9,7 @@ moderation cog stores them and posts them to the mod log), never with the raw te
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -46,14 +47,34 @@ class ModerationService:
 
     def __init__(self, db: Storage, moderation_filter: ModerationFilter | None = None) -> None:
         self._db = db
-        self.filter = moderation_filter or ModerationFilter()
+        self._filter = moderation_filter
+        self._building: asyncio.Future[ModerationFilter] | None = None
         self._policies: dict[int, Policy] = {}
         self.listeners: list[Listener] = []
         # Server terms live in the moderation cog's storage; it plugs its loader in here.
         self.terms_loader: TermsLoader | None = None
 
+    @property
+    def filter(self) -> ModerationFilter:
+        """The compiled filter (built on first use if :meth:`ready` was not awaited)."""
+        if self._filter is None:
+            self._filter = ModerationFilter()
+        return self._filter
+
+    async def ready(self) -> ModerationFilter:
+        """Compile the lexicons in a thread (about half a second), once; start-up does not
+        wait for it, the first check does."""
+        if self._filter is not None:
+            return self._filter
+        if self._building is None:
+            self._building = asyncio.ensure_future(asyncio.to_thread(ModerationFilter))
+        self._filter = await self._building
+        return self._filter
+
     async def policy_for(self, guild_id: int | None) -> Policy:
-        """The server's policy (DMs: the default, standard strictness)."""
+        """The server's policy (DMs: the default, standard strictness); also makes sure the
+        filter is compiled, so the synchronous checks that follow never wait."""
+        await self.ready()
         if guild_id is None:
             return Policy()
         policy = self._policies.get(guild_id)
