@@ -123,5 +123,6 @@ class Services:
     def warm_up(self) -> asyncio.Future[object]:
         """Load the offline brain's corpus and banks and compile the moderation filter in
         threads, so start-up does not wait for them and the first message rarely does."""
-        return asyncio.ensure_future(asyncio.gather(
-            asyncio.to_thread(self.offline.preload), self.moderation.ready()))
+        return asyncio.ensure_future(
+            asyncio.gather(asyncio.to_thread(self.offline.preload), self.moderation.ready())
+        )
