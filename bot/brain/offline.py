@@ -31,7 +31,7 @@ from bot.brain import offline_intents as intents
 from bot.brain import offline_language as lang
 from bot.brain import offline_lines as L
 from bot.brain import offline_memory as memory
-from bot.brain.base import ChatRequest
+from bot.brain.base import ChatMessage, ChatRequest, Speaker
 from bot.brain.offline_facts import FactAnswer, answer_fact
 from bot.brain.offline_intents import Feeling, Opinion, Share
 from bot.brain.offline_state import (
@@ -185,6 +185,20 @@ class OfflineBrain:
         games.joke_bank()
         games.trivia_bank()
         games.tell_story("story", "", random.Random(0), lambda lines, x=None, **_: lines[0])
+        # One throwaway reply compiles whatever the routes load lazily (~75 ms otherwise,
+        # paid by the first real message on the event loop).
+        from persona import DEFAULT_PERSONA_ID, get_preset
+
+        warm_key = (0, 0)
+        self.reply(
+            ChatRequest(
+                system_prompt="",
+                messages=(ChatMessage("user", "hi there, how are you?"),),
+                speaker=Speaker(0, "warm-up", None, 0),
+                persona=get_preset(DEFAULT_PERSONA_ID),
+            )
+        )
+        self._states.discard(warm_key)
 
     def last_route(self, user_id: int, channel_id: int) -> str | None:
         """How the last reply to this user in this channel was chosen (for tests and debugging)."""

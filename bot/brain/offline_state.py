@@ -43,6 +43,10 @@ class LRUMap(Generic[K, V]):
             self._data.move_to_end(key)
         return value
 
+    def discard(self, key: K) -> None:
+        """Forget ``key`` if present."""
+        self._data.pop(key, None)
+
     def put(self, key: K, value: V) -> None:
         """Store ``value``, evicting the least recently used key when over capacity."""
         self._data[key] = value
