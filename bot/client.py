@@ -89,6 +89,10 @@ class HearthBot(commands.AutoShardedBot):
             await self.load_extension(extension)
         await self.sync_commands()
 
+    async def warmed_up(self) -> None:
+        """Wait for the background warm-up started in :meth:`setup_hook`."""
+        await self._warm_up
+
     async def sync_commands(self) -> None:
         """Sync to the development guild (instant) when set, else globally."""
         guild_id = self.settings.dev_guild_id

@@ -110,6 +110,9 @@ class LocalWorld:
             if error is not None:
                 raise error  # e.g. ConfigError or StorageError: already clear for a person
             raise BotFailedToStart(f"the bot did not become ready in {READY_TIMEOUT:.0f} s")
+        # Let the background warm-up (corpus, banks, moderation filter) finish, so the first
+        # message of a test or a playground session is answered at full speed.
+        await bot.warmed_up()
         return bot
 
     async def stop_bot(self) -> None:

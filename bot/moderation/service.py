@@ -10,6 +10,7 @@ moderation cog stores them and posts them to the mod log), never with the raw te
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -58,7 +59,7 @@ class ModerationService:
     def filter(self) -> ModerationFilter:
         """The compiled filter (built on first use if :meth:`ready` was not awaited)."""
         if self._filter is None:
-            self._filter = ModerationFilter()
+            self._filter = shared_filter()
         return self._filter
 
     async def ready(self) -> ModerationFilter:
@@ -67,7 +68,7 @@ class ModerationService:
         if self._filter is not None:
             return self._filter
         if self._building is None:
-            self._building = asyncio.ensure_future(asyncio.to_thread(ModerationFilter))
+            self._building = asyncio.ensure_future(asyncio.to_thread(shared_filter))
         self._filter = await self._building
         return self._filter
 
@@ -155,6 +156,13 @@ class ModerationService:
                 await listener(event)
             except Exception:
                 log.exception("moderation listener failed")
+
+
+@functools.cache
+def shared_filter() -> ModerationFilter:
+    """The filter compiled from the shipped lexicons, once per process (read-only data;
+    every bot and service in the process shares it)."""
+    return ModerationFilter()
 
 
 def _short(text: str, limit: int = 120) -> str:
