@@ -35,16 +35,15 @@ from bot.brain.errors import (
     error_from_stream_payload,
     error_from_transport,
     redact,
-    stream_with_retries,
 )
 from bot.brain.openai import (
+    RetryingStream,
     Usage,
     http_client,
     optional_llm_settings,
     parse_json_event,
     secret_header_values,
     speaker_text,
-    usage_of,
 )
 from bot.brain.sse import aiter_sse
 from bot.settings import ConfigError
@@ -54,7 +53,7 @@ log = logging.getLogger(__name__)
 ANTHROPIC_API_URL = "https://api.anthropic.com"
 
 
-class AnthropicBrain:
+class AnthropicBrain(RetryingStream):
     """Streams replies from Anthropic's Messages API."""
 
     def __init__(
@@ -167,23 +166,6 @@ class AnthropicBrain:
         if self._api_key:
             headers["x-api-key"] = self._api_key
         return headers
-
-    async def stream(self, request: ChatRequest) -> AsyncIterator[str]:
-        """Yield the reply's text as it arrives; raise a RemoteBrainError on failure."""
-        body = self.build_body(request)
-        usage = usage_of(request)
-        usage.brain = self.name
-        ctx = ErrorContext(self.url, body["model"], self._secrets, self._api_key is not None)
-
-        def attempt(number: int) -> AsyncIterator[str]:
-            usage.attempts = number + 1
-            return self._attempt(body, usage, ctx)
-
-        try:
-            async for text in stream_with_retries(attempt, self._policy, log=log, name=self.name):
-                yield text
-        finally:
-            self.last_usage = usage
 
     async def _attempt(
         self, body: dict[str, Any], usage: Usage, ctx: ErrorContext

@@ -106,7 +106,43 @@ def parse_json_event(data: str, ctx: ErrorContext) -> dict[str, Any]:
     return payload
 
 
-class OpenAICompatibleBrain:
+class RetryingStream:
+    """The streaming loop both remote brains share: build the body, then run attempts with
+    retries (only before any text was shown), recording usage. Subclasses provide
+    ``build_body``, ``url``, ``name``, ``_attempt`` and the key/policy attributes."""
+
+    name: str
+    url: str
+    last_usage: Usage | None
+    _secrets: Any
+    _api_key: str | None
+    _policy: Any
+
+    def build_body(self, request: ChatRequest) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def _attempt(self, body: dict[str, Any], usage: Usage, ctx: ErrorContext) -> AsyncIterator[str]:
+        raise NotImplementedError
+
+    async def stream(self, request: ChatRequest) -> AsyncIterator[str]:
+        """Yield the reply's text as it arrives; raise a RemoteBrainError on failure."""
+        body = self.build_body(request)
+        usage = usage_of(request)
+        usage.brain = self.name
+        ctx = ErrorContext(self.url, body["model"], self._secrets, self._api_key is not None)
+
+        def attempt(number: int) -> AsyncIterator[str]:
+            usage.attempts = number + 1
+            return self._attempt(body, usage, ctx)
+
+        try:
+            async for text in stream_with_retries(attempt, self._policy, log=log, name=self.name):
+                yield text
+        finally:
+            self.last_usage = usage
+
+
+class OpenAICompatibleBrain(RetryingStream):
     """Streams replies from ``POST {base_url}/chat/completions``."""
 
     def __init__(
@@ -194,23 +230,6 @@ class OpenAICompatibleBrain:
         if self._api_key:
             headers["Authorization"] = f"Bearer {self._api_key}"
         return headers
-
-    async def stream(self, request: ChatRequest) -> AsyncIterator[str]:
-        """Yield the reply's text as it arrives; raise a RemoteBrainError on failure."""
-        body = self.build_body(request)
-        usage = usage_of(request)
-        usage.brain = self.name
-        ctx = ErrorContext(self.url, body["model"], self._secrets, self._api_key is not None)
-
-        def attempt(number: int) -> AsyncIterator[str]:
-            usage.attempts = number + 1
-            return self._attempt(body, usage, ctx)
-
-        try:
-            async for text in stream_with_retries(attempt, self._policy, log=log, name=self.name):
-                yield text
-        finally:
-            self.last_usage = usage
 
     async def _attempt(
         self, body: dict[str, Any], usage: Usage, ctx: ErrorContext
