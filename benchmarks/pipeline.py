@@ -29,6 +29,7 @@ from bot.memory.service import MemoryService
 from bot.moderation.service import ModerationService
 from bot.output import OutputGate
 from bot.personas import PersonaService
+from bot.services import freeze_static_data
 from bot.storage import open_database
 
 GUILD = 900_000_000_000_000_001
@@ -170,6 +171,7 @@ async def main(messages: int, history: int) -> None:
     offline.preload()  # as the bot does in a thread at start-up
     moderation = ModerationService(db)
     await moderation.ready()
+    freeze_static_data()  # as the bot does once its warm-up is done
     service = ConversationService(
         db,
         personas,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from dataclasses import dataclass, field
 
@@ -120,9 +121,19 @@ class Services:
         await self.trivia.close()
         await self.db.close()
 
-    def warm_up(self) -> asyncio.Future[object]:
+    def warm_up(self) -> asyncio.Future[None]:
         """Load the offline brain's corpus and banks and compile the moderation filter in
         threads, so start-up does not wait for them and the first message rarely does."""
-        return asyncio.ensure_future(
-            asyncio.gather(asyncio.to_thread(self.offline.preload), self.moderation.ready())
-        )
+        return asyncio.ensure_future(self._warm_up())
+
+    async def _warm_up(self) -> None:
+        await asyncio.gather(asyncio.to_thread(self.offline.preload), self.moderation.ready())
+        freeze_static_data()
+
+
+def freeze_static_data() -> None:
+    """Move everything loaded so far (corpora, banks, lexicons: read-only for the life of the
+    process) out of the garbage collector's sight. Without this, each full collection walks
+    them all and stalls the event loop for ~50 ms."""
+    gc.collect()
+    gc.freeze()
