@@ -13,6 +13,8 @@ from persona import Persona, PersonaError, UnknownPersonaError, get_preset, pars
 
 log = logging.getLogger(__name__)
 
+ACTIVE_CACHE_SIZE = 10_000
+
 
 class PersonaService:
     """Resolves the active persona for a place, from presets and guild-made personas."""
@@ -21,11 +23,23 @@ class PersonaService:
         self._db = db
         self.default = get_preset(default_persona_id)
         self._custom: dict[tuple[int, str], Persona] = {}
+        # Resolved persona per place: every message asks (trigger, prompt, care lines), and
+        # resolving costs two queries. Every change goes through forget_guild().
+        self._active: dict[tuple[int, int | None], Persona] = {}
 
     async def active(self, guild_id: int | None, channel_id: int | None) -> Persona:
         """The persona that speaks in this channel (DMs: the default)."""
         if guild_id is None:
             return self.default
+        key = (guild_id, channel_id)
+        persona = self._active.get(key)
+        if persona is None:
+            if len(self._active) >= ACTIVE_CACHE_SIZE:
+                self._active.clear()
+            persona = self._active[key] = await self._resolve(guild_id, channel_id)
+        return persona
+
+    async def _resolve(self, guild_id: int, channel_id: int | None) -> Persona:
         if channel_id is not None:
             channel = await self._db.channels.get(channel_id)
             if channel is not None and channel.persona_id:
@@ -61,6 +75,8 @@ class PersonaService:
             return None
 
     def forget_guild(self, guild_id: int) -> None:
-        """Drop cached custom personas of a guild (call after changing them)."""
+        """Drop what is cached for a guild (call after any change to its personas)."""
         for key in [k for k in self._custom if k[0] == guild_id]:
             del self._custom[key]
+        for place in [k for k in self._active if k[0] == guild_id]:
+            del self._active[place]

@@ -464,7 +464,7 @@ class Chat(commands.Cog):
 
 def strip_bot_mention(message: discord.Message, me: discord.abc.User) -> str:
     """The message's text with mentions of Hearth removed and other mentions readable."""
-    text = re.sub(rf"<@!?{me.id}>", "", message.content)
+    text = strip_mentions_text(message.content, me.id)
     for user in message.mentions:
         if user.id != me.id:
             text = re.sub(rf"<@!?{user.id}>", "@" + user.display_name, text)
@@ -472,7 +472,7 @@ def strip_bot_mention(message: discord.Message, me: discord.abc.User) -> str:
 
 
 def strip_mentions_text(content: str, bot_id: int) -> str:
-    """Text of a stored parent message, without mentions of Hearth."""
+    """A message's text without mentions of Hearth."""
     return re.sub(rf"<@!?{bot_id}>", "", content).strip()
 
 

@@ -13,6 +13,7 @@ from bot.emulator.harness import IdleRules
 from bot.emulator.world import LocalWorld
 from bot.settings import Settings
 from tests.test_e2e_chat import ScriptedBrain, use_brain
+from tests.test_e2e_llm import reply_requests
 
 SLOW = IdleRules(timeout=30)
 
@@ -58,10 +59,6 @@ async def llm(tmp_path: Path) -> AsyncIterator[tuple[LocalWorld, FakeOpenAIServe
             yield world, server
         finally:
             await world.close()
-
-
-def reply_requests(server: FakeOpenAIServer) -> list:
-    return [c for c in server.chats if "Rules that always apply" in str(c.body)]
 
 
 async def test_a_flagged_llm_reply_is_rewritten_with_a_stricter_instruction(llm) -> None:
